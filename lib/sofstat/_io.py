@@ -175,8 +175,7 @@ def read_table(source: Source, required: list[str], optional: list[str] = ()) ->
         path = Path(source)
         name = str(path)
         raw_rows = [
-            (i, [_cell_text(c) for c in r], ";".join(_cell_text(c) for c in r))
-            for i, r in _xlsx_rows(path)
+            (i, [_cell_text(c) for c in r], ";".join(_cell_text(c) for c in r)) for i, r in _xlsx_rows(path)
         ]
     else:
         text = load_text(source)
@@ -191,7 +190,8 @@ def read_table(source: Source, required: list[str], optional: list[str] = ()) ->
                 raw_rows.append((prev + 1, cells, "\n".join(lines[prev:end])))
                 prev = end
         except csv.Error as exc:
-            raise InputError(name, prev + 1, lines[prev] if prev < len(lines) else "", str(exc))
+            text_ = lines[prev] if prev < len(lines) else ""
+            raise InputError(name, prev + 1, text_, str(exc)) from None
     columns: list[str] | None = None
     rows: list[Row] = []
     for line, cells, raw in raw_rows:
@@ -203,9 +203,7 @@ def read_table(source: Source, required: list[str], optional: list[str] = ()) ->
         cells = [normalise_spaces(c).strip() for c in cells]
         if len(cells) > len(columns):
             if any(cells[len(columns) :]):
-                raise InputError(
-                    name, line, raw, f"{len(cells)} cells but the header has {len(columns)}"
-                )
+                raise InputError(name, line, raw, f"{len(cells)} cells but the header has {len(columns)}")
             cells = cells[: len(columns)]
         cells += [""] * (len(columns) - len(cells))
         rows.append(Row(line, cells, raw))

@@ -8,6 +8,7 @@ import pandas as pd
 from . import _io, paths
 from .errors import InputError
 from .numbers import parse_number
+from .staffing import department_names
 
 #: Table 1's row for departments the table does not name.
 OTHER_AREA = "Övriga områden inom socialförvaltningen"
@@ -101,11 +102,6 @@ def read_department_map(path: _io.Source | None = None) -> pd.DataFrame:
     )
 
 
-def _department_names(staffing: pd.DataFrame) -> dict[str, str]:
-    depts = staffing[staffing["level"] == "avdelning"]
-    return dict(zip(depts["unit_code"], depts["unit_name"], strict=True))
-
-
 def staff_per_manager(
     staffing: pd.DataFrame,
     guideline: pd.DataFrame,
@@ -147,9 +143,8 @@ def staff_per_manager(
         raise KeyError(f"areas not in Table 1: {sorted(unknown)}")
     area_of = dict(zip(department_map["department_code"], department_map["area"], strict=True))
     units = staffing[staffing["level"] == "enhet"].copy()
-    names = _department_names(staffing)
-    labels = dict(zip(department_map["department_code"], department_map["department_label"], strict=True))
-    units["department_name"] = [names.get(c, labels.get(c, c)) for c in units["department_code"]]
+    names = department_names(staffing)
+    units["department_name"] = units["department_code"].map(names)
     units["area"] = [area_of.get(c, OTHER_AREA) for c in units["department_code"]]
     if OTHER_AREA not in bases and (units["area"] == OTHER_AREA).any():
         raise KeyError(f"Table 1 has no row {OTHER_AREA!r}")

@@ -172,9 +172,7 @@ def _managers(name: str) -> tuple[str, int | None]:
     return clean, (int(found[0]) if found else None)
 
 
-def _validate(
-    name: str, line: int, text: str, employees: int, fte: float, age: float, managers: int
-) -> None:
+def _validate(name: str, line: int, text: str, employees: int, fte: float, age: float, managers: int) -> None:
     """Raise InputError for values no real table can hold."""
     for label, value in (
         ("headcount", employees),
@@ -244,15 +242,15 @@ def _read_published(text: _io.Text) -> tuple[list[dict], list[tuple[int, ...]], 
                     pass
                 j += 1
             if parsed is None:
-                raise InputError(text.name, i + 1, line, f"starts like a row but cannot be read: {reason}") from None
+                raise InputError(
+                    text.name, i + 1, line, f"starts like a row but cannot be read: {reason}"
+                ) from None
         try:
             unit_name, n_managers = _managers(parsed.name)
         except _Unreadable as exc:
             raise InputError(text.name, i + 1, joined, exc.reason) from None
         if parsed.starred and n_managers is None:
-            raise InputError(
-                text.name, i + 1, joined, "headcount marked * but the name has no (*N chefer)"
-            )
+            raise InputError(text.name, i + 1, joined, "headcount marked * but the name has no (*N chefer)")
         records.append(
             {
                 "unit_code": parsed.code,
@@ -383,6 +381,21 @@ def read_staffing(source: _io.Source, period: str | None = None) -> pd.DataFrame
     return df.reset_index(drop=True)
 
 
+def department_names(staffing: pd.DataFrame) -> dict[str, str]:
+    """Name of every department that has units, by department code.
+
+    A department without a row of its own in the table (e.g. 52001) is
+    called ``Avdelning 52001 (ingen egen rad i tabell 3)``.
+
+    Returns:
+        ``{department_code: name}`` in table order.
+    """
+    depts = staffing[staffing["level"] == "avdelning"]
+    names = dict(zip(depts["unit_code"], depts["unit_name"], strict=True))
+    codes = dict.fromkeys(staffing.loc[staffing["level"] == "enhet", "department_code"])
+    return {c: names.get(c, f"Avdelning {c} (ingen egen rad i tabell 3)") for c in codes}
+
+
 def _children(staffing: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
     """Rows that add up to ``row``: a department's units; the board's departments
     plus the units whose department has no row of its own."""
@@ -392,9 +405,7 @@ def _children(staffing: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
     departments = set(staffing.loc[staffing["level"] == "avdelning", "unit_code"])
     under = staffing["unit_code"].str.startswith(row["unit_code"])
     depts = (staffing["level"] == "avdelning") & under
-    orphans = (
-        (staffing["level"] == "enhet") & under & ~staffing["department_code"].isin(departments)
-    )
+    orphans = (staffing["level"] == "enhet") & under & ~staffing["department_code"].isin(departments)
     return staffing[depts | orphans]
 
 
