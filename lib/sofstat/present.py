@@ -18,19 +18,33 @@ from pathlib import Path
 
 import pandas as pd
 
-from .numbers import fmt_int, fmt_number, fmt_percent
+from .numbers import fmt_number, fmt_percent
 
 Formatter = Callable[[object], str]
 
 
 def dec(decimals: int) -> Formatter:
-    """Return a formatter with ``decimals`` digits after the decimal comma."""
-    return lambda v: fmt_number(v, decimals)
+    """Return a formatter with ``decimals`` digits after the decimal comma.
+
+    The formatter carries ``decimals`` as an attribute, used for the number
+    format of the column in ``tables.xlsx``.
+    """
+
+    def fmt(v: object) -> str:
+        return fmt_number(v, decimals)
+
+    fmt.decimals = decimals
+    return fmt
 
 
 def pct(decimals: int = 1) -> Formatter:
     """Return a formatter for percentages (0–100): ``2,26 %``."""
-    return lambda v: fmt_percent(v, decimals)
+
+    def fmt(v: object) -> str:
+        return fmt_percent(v, decimals)
+
+    fmt.decimals = decimals
+    return fmt
 
 
 def text(v: object) -> str:
@@ -40,7 +54,7 @@ def text(v: object) -> str:
     return str(v)
 
 
-INT = fmt_int
+INT = dec(0)
 
 
 @dataclass
@@ -136,6 +150,9 @@ class Output:
                 "columns": [str(c) for c in table.data.columns],
                 "rows": json.loads(table.data.to_json(orient="values", force_ascii=False)),
                 "footnotes": table.footnotes,
+                "decimals": {
+                    str(c): f.decimals for c, f in table.formats.items() if hasattr(f, "decimals")
+                },
             }
             (folder / f"{self._name(table.name)}.json").write_text(
                 json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8"
