@@ -8,7 +8,9 @@ import sys
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    parser = argparse.ArgumentParser(prog="sofstat", description="Half-yearly report to SON on SOF's unit managers.")
+    parser = argparse.ArgumentParser(
+        prog="sofstat", description="Half-yearly report to SON on SOF's unit managers."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     rep = sub.add_parser("report", help="build reports/<period>/ from the period's inputs")
     rep.add_argument("--period", help="period key in the catalogue (default: the latest)")

@@ -150,9 +150,7 @@ class Output:
                 "columns": [str(c) for c in table.data.columns],
                 "rows": json.loads(table.data.to_json(orient="values", force_ascii=False)),
                 "footnotes": table.footnotes,
-                "decimals": {
-                    str(c): f.decimals for c, f in table.formats.items() if hasattr(f, "decimals")
-                },
+                "decimals": {str(c): f.decimals for c, f in table.formats.items() if hasattr(f, "decimals")},
             }
             (folder / f"{self._name(table.name)}.json").write_text(
                 json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8"

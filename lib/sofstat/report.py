@@ -251,7 +251,9 @@ def build_html(notebooks: list[tuple[str, nbformat.NotebookNode]], period: Perio
     )
     page, _ = exporter.from_notebook_node(merged)
     page = re.sub(r"<script\b[^>]*>.*?</script>", "", page, flags=re.S)
-    page = re.sub(r"<title>.*?</title>", f"<title>SON-rapport {html.escape(period.key)}</title>", page, flags=re.S)
+    page = re.sub(
+        r"<title>.*?</title>", f"<title>SON-rapport {html.escape(period.key)}</title>", page, flags=re.S
+    )
     page = page.replace("<html>", '<html lang="sv">', 1)
     page = page.replace("</head>", f"<style>{_CSS}</style>\n</head>", 1)
     return page
@@ -446,7 +448,11 @@ def build_report(
             raise ReportError(
                 "; ".join(errors)
                 + f". The failed build is kept in {failed}; "
-                + (f"the earlier report in {final} is untouched." if final.exists() else "no report was written.")
+                + (
+                    f"the earlier report in {final} is untouched."
+                    if final.exists()
+                    else "no report was written."
+                )
             )
         inputs = [
             {
@@ -482,7 +488,9 @@ def build_report(
             "files": [{"path": p.relative_to(tmp).as_posix(), "sha256": _sha256(p)} for p in files],
             "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
         }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        (tmp / "manifest.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
         old = out_root / f".{period.key}.old"
         if old.exists():
             shutil.rmtree(old)
