@@ -74,7 +74,8 @@ def test_notebooks_are_thin_and_parameterised():
             if cell.cell_type != "code":
                 continue
             assert "sys.path" not in cell.source
-            tree = ast.parse("\n".join(l for l in cell.source.splitlines() if not l.startswith("%")))
+            lines = [line for line in cell.source.splitlines() if not line.startswith("%")]
+            tree = ast.parse("\n".join(lines))
             defs = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)]
             assert not defs, f"{nb_path.name}: define functions in sofstat, not in notebooks"
 
