@@ -83,15 +83,21 @@ def declared_parameters(notebook: Path) -> dict[str, object]:
     raise ReportError(f"{notebook.name}: no cell tagged 'parameters'")
 
 
-def period_parameters(period: Period, catalog: Path) -> dict[str, object]:
+def period_parameters(period: Period, catalog: Path, baseline: Period | None = None) -> dict[str, object]:
     """Every parameter the report can give a notebook for ``period``.
 
-    Paths are written relative to the project root when inside it, so that
-    two clones build identical reports.
+    ``<role>_path`` is the period's input, ``baseline_<role>_path`` the
+    baseline period's ("" where there is none). Paths are written relative
+    to the project root when inside it, so that two clones build identical
+    reports.
     """
+    baseline = baseline or period
     values: dict[str, object] = {"period": period.key, "catalog_path": paths.display_path(catalog)}
     for name, role in ROLE_PARAMETERS.items():
         values[name] = paths.display_path(period.inputs[role]) if role in period.inputs else ""
+        values[f"baseline_{name}"] = (
+            paths.display_path(baseline.inputs[role]) if role in baseline.inputs else ""
+        )
     values["output_dir"] = "."
     return values
 
@@ -431,7 +437,7 @@ def build_report(
     tmp = Path(tempfile.mkdtemp(prefix=f".{period.key}.", dir=out_root))
     try:
         notebooks = report_notebooks(notebooks_dir)
-        offered = period_parameters(period, catalog_path)
+        offered = period_parameters(period, catalog_path, periods[0])
         jobs, used_params = [], {}
         for nb in notebooks:
             declared = declared_parameters(nb)
