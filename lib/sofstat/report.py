@@ -217,7 +217,7 @@ def build_html(notebooks: list[tuple[str, nbformat.NotebookNode]], period: Perio
     for i, (name, nb) in enumerate(notebooks, start=1):
         anchor = f"avsnitt-{name[:2]}"
         toc.append(f'<li><a href="#{anchor}">{html.escape(_title_of(nb, name))}</a></li>')
-        body_cells.append(nbformat.v4.new_markdown_cell(f'<a id="{anchor}"></a>'))
+        body_cells.append(nbformat.v4.new_markdown_cell(f'<a id="{anchor}"></a>', id=f"{anchor}-anchor"))
         for cell in nb.cells:
             cell = nbformat.from_dict(cell)
             cell.id = f"{name[:2]}-{cell.get('id', len(body_cells))}"
@@ -247,7 +247,11 @@ def build_html(notebooks: list[tuple[str, nbformat.NotebookNode]], period: Perio
         "<p>Små grupper redovisas inte: medelålder för färre än 5 anställda, enkätresultat för färre "
         "än 5 svarande och sjukfrånvaro för grupper om 10 eller färre (gränserna är parametrar).</p></footer>"
     )
-    merged.cells = [nbformat.v4.new_markdown_cell(cover), *body_cells, nbformat.v4.new_markdown_cell(footer)]
+    merged.cells = [
+        nbformat.v4.new_markdown_cell(cover, id="omslag"),
+        *body_cells,
+        nbformat.v4.new_markdown_cell(footer, id="om-rapporten"),
+    ]
     exporter = HTMLExporter(
         template_name="lab",
         exclude_input=True,
@@ -260,7 +264,7 @@ def build_html(notebooks: list[tuple[str, nbformat.NotebookNode]], period: Perio
     page = re.sub(
         r"<title>.*?</title>", f"<title>SON-rapport {html.escape(period.key)}</title>", page, flags=re.S
     )
-    page = page.replace("<html>", '<html lang="sv">', 1)
+    page = re.sub(r"<html[^>]*>", '<html lang="sv">', page, count=1)
     page = page.replace("</head>", f"<style>{_CSS}</style>\n</head>", 1)
     return page
 
