@@ -170,3 +170,13 @@ def movement_chart(mt: pd.DataFrame, keys: list[str]) -> plt.Figure:
         ax.tick_params(axis="y", labelsize=7)
     fig.tight_layout()
     return fig
+
+
+def unit_change_tables(data: list[PeriodData]) -> list[Table]:
+    """One :func:`unit_changes_table` per pair of consecutive periods."""
+    from .movement import unit_changes
+
+    return [
+        unit_changes_table(unit_changes(a.staffing, b.staffing), a.period.key, b.period.key)
+        for a, b in zip(data, data[1:], strict=False)
+    ]
