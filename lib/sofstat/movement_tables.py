@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import MaxNLocator
 import pandas as pd
 
 from . import figures
@@ -146,7 +147,8 @@ def quality_markdown(data: list[PeriodData], mt: pd.DataFrame) -> str:
 
 
 def movement_chart(mt: pd.DataFrame, keys: list[str]) -> plt.Figure:
-    """Small multiples: each indicator over the periods, baseline dashed."""
+    """Small multiples: each indicator over the periods, baseline dashed;
+    approximate values (the source says "ungefär") drawn as hollow points."""
     figures.setup()
     n = len(mt)
     cols = 3
@@ -157,7 +159,10 @@ def movement_chart(mt: pd.DataFrame, keys: list[str]) -> plt.Figure:
     for ax, (_, r) in zip(axes.flat, mt.iterrows(), strict=False):
         vals = [r[k] for k in keys]
         xs = list(range(len(keys)))
-        ax.plot(xs, vals, marker="o", color="#0072B2")
+        ax.plot(xs, vals, color="#0072B2")
+        for x, v, k in zip(xs, vals, keys, strict=True):
+            approx = bool(r[f"approx:{k}"])  # hollow marker: the source gives only "ungefär"
+            ax.plot([x], [v], marker="o", color="#0072B2", markerfacecolor="white" if approx else "#0072B2")
         if vals[0] == vals[0]:
             ax.axhline(vals[0], color="#999999", linestyle="dashed", linewidth=0.8)
         title = r["indicator"] if len(r["indicator"]) <= 48 else r["indicator"][:46] + "…"
@@ -166,6 +171,8 @@ def movement_chart(mt: pd.DataFrame, keys: list[str]) -> plt.Figure:
         )
         ax.set_xticks(xs, keys, fontsize=7)
         ax.set_xlim(-0.5, max(len(keys) - 0.5, 1.5))
+        if r["decimals"] == 0:
+            ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         figures.swedish_axis(ax.yaxis, 1 if r["decimals"] else 0)
         ax.tick_params(axis="y", labelsize=7)
     fig.tight_layout()

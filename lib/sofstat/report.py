@@ -182,9 +182,9 @@ def run_notebooks(jobs: list[_Job], workers: int = 1, log=print) -> list[str]:
 _CSS = """
 body { max-width: 1100px; margin: 0 auto; padding: 0 1.5em 3em; font-family: "DejaVu Sans", Arial, sans-serif; }
 table.sofstat { border-collapse: collapse; font-size: 0.85em; margin: 0.5em 0; }
-table.sofstat th, table.sofstat td { padding: 0.2em 0.6em; border-bottom: 1px solid #ddd; white-space: nowrap; }
-table.sofstat thead th { background: #f2f2f2; text-align: left; }
-table.sofstat .tal { text-align: right; }
+div.tabell table.sofstat th, div.tabell table.sofstat td { padding: 0.2em 0.6em; border-bottom: 1px solid #ddd; text-align: left; vertical-align: top; }
+div.tabell table.sofstat thead th { background: #f2f2f2; }
+div.tabell table.sofstat td.tal, div.tabell table.sofstat th.tal { text-align: right; white-space: nowrap; }
 p.fotnot { font-size: 0.8em; color: #444; margin: 0.2em 0; }
 p.rubrik { margin-bottom: 0.2em; }
 .jp-OutputArea-output img { max-width: 100%; height: auto; }
