@@ -28,8 +28,14 @@ install: $(STAMP) ## Create or update the virtual environment .venv from require
 report: $(STAMP) ## Set up and build the report for the latest period (PERIOD=2024-H1 for another)
 	$(PY) -m sofstat report $(if $(PERIOD),--period $(PERIOD))
 
-test: $(STAMP) ## Set up and run every test (pytest, nbval over notebooks/, lint, browser check)
-	$(PY) -m pytest tests notebooks $(NBVAL)
+test: $(STAMP) ## Set up and run every test: ruff, pytest (browser, property tests), nbval, coverage >= 90 %
+	@bash scripts/ensure-chromium.sh
+	$(VENV)/bin/ruff check lib tests notebooks
+	$(VENV)/bin/ruff format --check lib tests notebooks
+	$(PY) -m pytest tests notebooks $(NBVAL) --cov=sofstat --cov-report=term
+
+test-fast: $(STAMP) ## Unit tests only (no notebooks, report builds or browser), for quick feedback
+	$(PY) -m pytest tests -q --deselect tests/test_report.py --deselect tests/test_browser.py
 
 lint: $(STAMP) ## ruff: lint and format check of lib/, tests/ and notebooks/
 	$(VENV)/bin/ruff check lib tests notebooks

@@ -29,3 +29,16 @@ def guideline():
 @pytest.fixture(scope="session")
 def spm(staffing, guideline):
     return sofstat.staff_per_manager(staffing, guideline)
+
+
+# Property tests: a fixed seed and no deadline, so runs are repeatable in CI.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "sofstat",
+    derandomize=True,
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.load_profile("sofstat")
