@@ -83,8 +83,8 @@ def test_period_from_path_title_and_argument(table3_text):
 def test_source_lines_are_recorded(staffing):
     spans = staffing.attrs["source_lines"]
     assert len(spans) == 68
-    assert spans[0] == (10,)
-    assert spans[-1] == (142, 143)  # the wrapped name
+    assert spans[0].tolist() == [10, 10]
+    assert spans[-1].tolist() == [142, 143]  # the wrapped name
 
 
 @pytest.mark.parametrize("space", ["\u00a0", "\u202f"])

@@ -9,10 +9,12 @@ in Swedish Excel form or as an ``.xlsx`` workbook (see the README).
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import _io
@@ -53,6 +55,17 @@ _ROW_START = re.compile(r"^\s*(\d{7}|\d{5}|\d{2})\s+(\S.*)$")
 _ROW_TAIL = re.compile(
     r"[A-Za-zÅÄÖåäöÉé)]\s+[-\u2212]?\d[\d ]*\*?\s+[-\u2212]?\d[\d ]*[,.]\d+\s+[-\u2212]?\d+[,.]\d+\s*$"
 )
+# The common case, read in one step: the last three fields are single
+# tokens (no thousands separator). Its split is the one _split_numbers tries
+# first (the longest name), and _split_numbers keeps it whenever FTE is not
+# above headcount; rows where it is are read again the slow way.
+_FAST_ROW = re.compile(
+    r"^[^\S\n]*(\d{7}|\d{5}|\d{2})[^\S\n]+(\S.*?[^\s*])[^\S\n]+(\d+)(\*?)"
+    r"[^\S\n]+(\d+(?:[,.]\d+)?)[^\S\n]+(\d+(?:[,.]\d+)?)[^\S\n]*$"
+)
+# Every line, in one pass: the fast shape, or anything else (last group).
+_LINE = re.compile(r"^(?:" + _FAST_ROW.pattern[1:-1] + r"|(.*))$", re.MULTILINE)
+_ODD_SPACE = re.compile(r"\s\s|[^\S ]")
 _MANAGERS = re.compile(r"\(\s*\*\s*(\d+)\s*chef(?:er)?\s*\)", re.IGNORECASE)
 _INT = re.compile(r"^[-\u2212]?(?:\d{1,3}(?: \d{3})+|\d+)$")
 _DEC = re.compile(r"^[-\u2212]?(?:\d{1,3}(?: \d{3})+|\d+)(?:[,.]\d+)?$")
@@ -201,18 +214,137 @@ def _period_from_title(lines: list[str]) -> str | None:
     return None
 
 
-def _read_published(text: _io.Text) -> tuple[list[dict], list[tuple[int, ...]], str | None]:
-    """Read the published text form; return records, their lines and a period."""
+class _Rows:
+    """Rows as columns (fast to build into a DataFrame), with their lines."""
+
+    def __init__(self) -> None:
+        self.code: list[str] = []
+        self.name: list[str] = []
+        self.employees: list[int] = []
+        self.fte: list[float] = []
+        self.age: list[float] = []
+        self.managers: list[int] = []
+        self.first: list[int] = []
+        self.last: list[int] = []
+        self.texts: dict[int, str] = {}  # row index -> text, where not one line as read
+
+    def add(self, code, name, employees, fte, age, managers, first, last, text=None) -> None:
+        if text is not None:
+            self.texts[len(self.code)] = text
+        self.code.append(code)
+        self.name.append(name)
+        self.employees.append(employees)
+        self.fte.append(fte)
+        self.age.append(age)
+        self.managers.append(managers)
+        self.first.append(first)
+        self.last.append(last)
+
+
+def _read_published(text: _io.Text) -> tuple[_Rows, list[str], str | None]:
+    """Read the published text form; return the rows, the lines and a period.
+
+    Two passes: one regular-expression pass over the whole text reads every
+    line of the common, unambiguous shape (see ``_FAST_ROW``) at C speed;
+    the remaining lines are then read one by one (wrapped names, thousands
+    separators, debris, errors). The result is the same as reading every
+    line the slow way.
+    """
     lines = _io.split_lines(text.text)
-    records: list[dict] = []
-    spans: list[tuple[int, ...]] = []
-    i = 0
-    while i < len(lines):
+    found = _LINE.findall("\n".join(lines)) if lines else []
+    if len(found) != len(lines):  # cannot happen; be safe rather than fast
+        found = [("",) * 7] * len(lines)
+    cols = list(zip(*found, strict=True)) if found else [()] * 7
+    code_col = cols[0]
+    fast_rows = [i for i, c in enumerate(code_col) if c]
+    if fast_rows:
+        emp_all = np.array(_pick(cols[2], fast_rows)).astype("float64")
+        fte_all = np.array(" ".join(_pick(cols[4], fast_rows)).replace(",", ".").split(), dtype="float64")
+        if (fte_all > emp_all).any():  # maybe a digit of the name belongs to the headcount: read slowly
+            fast_rows = [i for i, keep in zip(fast_rows, (fte_all <= emp_all).tolist(), strict=True) if keep]
+    fast_set = set(fast_rows)
+    fast_error: InputError | None = None
+    if fast_rows:
+        f_codes = _pick(code_col, fast_rows)
+        f_names = _pick(cols[1], fast_rows)
+        if _ODD_SPACE.search("\x00".join(f_names)):  # e.g. two spaces or a no-break space in a name
+            f_names = [" ".join(n.split()) for n in f_names]
+        f_mgrs = [1] * len(fast_rows)
+        stars = cols[3]
+        star_of = _pick(stars, fast_rows)
+        special = [
+            k for k, (name, star) in enumerate(zip(f_names, star_of, strict=True)) if star or "(" in name
+        ]
+        for k in special:
+            i = fast_rows[k]
+            try:
+                clean, n = _managers(f_names[k])
+                if star_of[k] and n is None:
+                    raise _Unreadable("headcount marked * but the name has no (*N chefer)")
+            except _Unreadable as exc:
+                fast_error = InputError(text.name, i + 1, lines[i], exc.reason)
+                break
+            f_names[k] = clean
+            f_mgrs[k] = 1 if n is None else n
+        f_emp = np.array(_pick(cols[2], fast_rows)).astype("int64")
+        f_fte = np.array(" ".join(_pick(cols[4], fast_rows)).replace(",", ".").split(), dtype="float64")
+        f_age = np.array(" ".join(_pick(cols[5], fast_rows)).replace(",", ".").split(), dtype="float64")
+    try:
+        slow = _read_lines_slowly(text.name, lines, fast_set, fast_error.line if fast_error else None)
+    except InputError as exc:
+        if fast_error is None or exc.line < fast_error.line:
+            raise
+        raise fast_error from None
+    if fast_error is not None:
+        raise fast_error
+    rows = slow
+    if fast_rows:
+        rows = _Rows()
+        rows.code, rows.name, rows.managers = f_codes, f_names, f_mgrs
+        rows.employees, rows.fte, rows.age = f_emp.tolist(), f_fte.tolist(), f_age.tolist()
+        rows.first = [i + 1 for i in fast_rows]
+        rows.last = list(rows.first)
+        if slow.code:
+            rows = _merge(rows, slow)
+    return rows, lines, _period_from_title(lines)
+
+
+def _pick(column: tuple, indices: list[int]) -> list:
+    """``[column[i] for i in indices]``, at C speed."""
+    if len(indices) == 1:
+        return [column[indices[0]]]
+    return list(operator.itemgetter(*indices)(column))
+
+
+def _merge(a: _Rows, b: _Rows) -> _Rows:
+    """Rows of ``a`` and ``b`` in the order of their first line."""
+    order = np.argsort(np.array(a.first + b.first), kind="stable").tolist()
+    out = _Rows()
+    n_a = len(a.code)
+    for field in ("code", "name", "employees", "fte", "age", "managers", "first", "last"):
+        both = getattr(a, field) + getattr(b, field)
+        setattr(out, field, [both[k] for k in order])
+    position = {k: pos for pos, k in enumerate(order)}
+    out.texts = {position[n_a + k]: t for k, t in b.texts.items()}
+    out.texts.update({position[k]: t for k, t in a.texts.items()})
+    return out
+
+
+def _read_lines_slowly(name: str, lines: list[str], rows_already_read: set[int], stop: int | None) -> _Rows:
+    """Read the lines the fast pass did not, in order, up to line ``stop``."""
+    rows = _Rows()
+    i, n_lines = 0, len(lines)
+    while i < n_lines:
+        if stop is not None and i + 1 >= stop:
+            break
         line = lines[i]
+        if i in rows_already_read:
+            i += 1
+            continue
         if not starts_like_row(line):
             if _ROW_TAIL.search(normalise_spaces(line)):
                 raise InputError(
-                    text.name, i + 1, line, "looks like a table row but has no 2-, 5- or 7-digit unit code"
+                    name, i + 1, line, "looks like a table row but has no 2-, 5- or 7-digit unit code"
                 )
             i += 1
             continue
@@ -224,10 +356,12 @@ def _read_published(text: _io.Text) -> tuple[list[dict], list[tuple[int, ...]], 
             parsed, reason = None, exc.reason
             # A name that wraps: join the following non-blank lines.
             j = i + 1
-            while parsed is None and j < len(lines) and len(used) < _MAX_WRAP_LINES:
+            while parsed is None and j < n_lines and len(used) < _MAX_WRAP_LINES:
                 if lines[j].strip() == "":
                     j += 1
                     continue
+                if j in rows_already_read:
+                    break  # the next line is a row of its own
                 if starts_like_row(lines[j]):
                     try:
                         _parse_line(lines[j])
@@ -243,35 +377,33 @@ def _read_published(text: _io.Text) -> tuple[list[dict], list[tuple[int, ...]], 
                 j += 1
             if parsed is None:
                 raise InputError(
-                    text.name, i + 1, line, f"starts like a row but cannot be read: {reason}"
+                    name, i + 1, line, f"starts like a row but cannot be read: {reason}"
                 ) from None
         try:
             unit_name, n_managers = _managers(parsed.name)
         except _Unreadable as exc:
-            raise InputError(text.name, i + 1, joined, exc.reason) from None
+            raise InputError(name, i + 1, joined, exc.reason) from None
         if parsed.starred and n_managers is None:
-            raise InputError(text.name, i + 1, joined, "headcount marked * but the name has no (*N chefer)")
-        records.append(
-            {
-                "unit_code": parsed.code,
-                "unit_name": unit_name,
-                "employees": parsed.employees,
-                "fte": parsed.fte,
-                "mean_age": parsed.mean_age,
-                "managers": 1 if n_managers is None else n_managers,
-                "_line": i + 1,
-                "_text": joined,
-            }
+            raise InputError(name, i + 1, joined, "headcount marked * but the name has no (*N chefer)")
+        rows.add(
+            parsed.code,
+            unit_name,
+            parsed.employees,
+            parsed.fte,
+            parsed.mean_age,
+            1 if n_managers is None else n_managers,
+            i + 1,
+            used[-1] + 1,
+            joined if len(used) > 1 else None,
         )
-        spans.append(tuple(k + 1 for k in used))
         i = used[-1] + 1
-    return records, spans, _period_from_title(lines)
+    return rows
 
 
-def _read_tabular(source: _io.Source) -> tuple[list[dict], list[tuple[int, ...]], Path | None, str]:
-    """Read the CSV / XLSX form; return records, their lines, path and name."""
+def _read_tabular(source: _io.Source) -> tuple[_Rows, list[str], Path | None, str]:
+    """Read the CSV / XLSX form; return the rows, their texts, path and name."""
     table = _io.read_table(source, CSV_COLUMNS)
-    records, spans = [], []
+    rows = _Rows()
     for row in table.rows:
         code, name, emp, fte, age, mgr = row.cells
         try:
@@ -284,21 +416,20 @@ def _read_tabular(source: _io.Source) -> tuple[list[dict], list[tuple[int, ...]]
             managers = int(parse_number(mgr, integer=True)) if mgr else marker
             if starred and managers is None:
                 raise ValueError("headcount marked * but no number of managers")
-            record = {
-                "unit_code": code,
-                "unit_name": unit_name,
-                "employees": int(parse_number(emp.removesuffix("*"), integer=True)),
-                "fte": float(parse_number(fte)),
-                "mean_age": float(parse_number(age)),
-                "managers": 1 if managers is None else managers,
-                "_line": row.line,
-                "_text": row.text,
-            }
+            rows.add(
+                code,
+                unit_name,
+                int(parse_number(emp.removesuffix("*"), integer=True)),
+                float(parse_number(fte)),
+                float(parse_number(age)),
+                1 if managers is None else managers,
+                row.line,
+                row.line,
+                row.text,
+            )
         except (ValueError, _Unreadable) as exc:
             raise InputError(table.name, row.line, row.text, str(exc)) from None
-        records.append(record)
-        spans.append((row.line,))
-    return records, spans, table.path, table.name
+    return rows, [], table.path, table.name
 
 
 def read_staffing(source: _io.Source, period: str | None = None) -> pd.DataFrame:
@@ -319,8 +450,8 @@ def read_staffing(source: _io.Source, period: str | None = None) -> pd.DataFrame
         ``unit_name``, ``level`` (``nämnd``/``avdelning``/``enhet``),
         ``department_code``, ``employees`` (int), ``fte`` (float),
         ``mean_age`` (float) and ``managers`` (int). ``df.attrs`` holds
-        ``source`` (the file name) and ``source_lines`` (for every row, the
-        line numbers it was read from).
+        ``source`` (the file name) and ``source_lines`` (an int array with,
+        for every row, the first and last line it was read from).
 
     Raises:
         InputError: for a line that starts like a row but cannot be read, a
@@ -337,48 +468,58 @@ def read_staffing(source: _io.Source, period: str | None = None) -> pd.DataFrame
     }
     title_period = None
     if tabular:
-        records, spans, path, name = _read_tabular(source)
+        rows, lines, path, name = _read_tabular(source)
     else:
         text = _io.load_text(source)
-        records, spans, title_period = _read_published(text)
+        rows, lines, title_period = _read_published(text)
         path, name = text.path, text.name
-    if not records:
+    if not rows.code:
         raise InputError(name, None, "", "no table rows found")
-    seen: dict[str, int] = {}
-    for r in records:
-        _validate(name, r["_line"], r["_text"], r["employees"], r["fte"], r["mean_age"], r["managers"])
-        if r["unit_code"] in seen:
-            raise InputError(
-                name,
-                r["_line"],
-                r["_text"],
-                f"duplicate unit code {r['unit_code']} (first on line {seen[r['unit_code']]})",
-            )
-        seen[r["unit_code"]] = r["_line"]
+    _check_rows(rows, lines, name)
     if period is None:
         period = _io.period_from_path(path) or title_period
     if period is None:
         raise InputError(name, None, "", "cannot tell the period: pass period='YYYY-MM'")
-    df = pd.DataFrame.from_records(records)
-    df.insert(0, "period", str(period))
-    df["level"] = df["unit_code"].str.len().map(LEVELS)
-    df["department_code"] = df["unit_code"].str.slice(0, 5)
-    df = df[COLUMNS].astype(
+    codes = pd.Series(rows.code, dtype="str")
+    df = pd.DataFrame(
         {
-            "period": "str",
-            "unit_code": "str",
-            "unit_name": "str",
-            "level": "str",
-            "department_code": "str",
-            "employees": "int64",
-            "fte": "float64",
-            "mean_age": "float64",
-            "managers": "int64",
+            "period": pd.Series([str(period)] * len(codes), dtype="str"),
+            "unit_code": codes,
+            "unit_name": pd.Series(rows.name, dtype="str"),
+            "level": codes.str.len().map(LEVELS).astype("str"),
+            "department_code": codes.str.slice(0, 5),
+            "employees": np.asarray(rows.employees, dtype="int64"),
+            "fte": np.asarray(rows.fte, dtype="float64"),
+            "mean_age": np.asarray(rows.age, dtype="float64"),
+            "managers": np.asarray(rows.managers, dtype="int64"),
         }
     )
     df.attrs["source"] = name
-    df.attrs["source_lines"] = spans
-    return df.reset_index(drop=True)
+    # [first line, last line] of every row: numbers, so cheap to copy along
+    df.attrs["source_lines"] = np.column_stack([rows.first, rows.last]).astype("int64")
+    return df
+
+
+def _check_rows(rows: _Rows, lines: list[str], name: str) -> None:
+    """Raise InputError for the first row with an impossible value or a repeated code."""
+    emp = np.asarray(rows.employees, dtype="float64")
+    fte = np.asarray(rows.fte, dtype="float64")
+    age = np.asarray(rows.age, dtype="float64")
+    mgr = np.asarray(rows.managers, dtype="float64")
+    lo, hi = MEAN_AGE_RANGE
+    bad = (emp < 0) | (fte < 0) | (age < 0) | (mgr < 1) | (fte > emp + 1e-9) | (age < lo) | (age > hi)
+    dup = pd.Series(rows.code).duplicated().to_numpy()
+    flagged = np.flatnonzero(bad | dup)
+    if not len(flagged):
+        return
+    k = int(flagged[0])
+    line = rows.first[k]
+    text_ = rows.texts.get(k, lines[line - 1] if lines else "")
+    _validate(name, line, text_, rows.employees[k], rows.fte[k], rows.age[k], rows.managers[k])
+    first = rows.code.index(rows.code[k])
+    raise InputError(
+        name, line, text_, f"duplicate unit code {rows.code[k]} (first on line {rows.first[first]})"
+    )
 
 
 def department_names(staffing: pd.DataFrame) -> dict[str, str]:
