@@ -53,6 +53,7 @@ def median_time(fn, runs: int) -> tuple[float, list[float]]:
 
 def floor_notebooks(folder: Path) -> list[Path]:
     """One notebook per report notebook, holding only that notebook's imports."""
+    folder.mkdir(parents=True, exist_ok=True)
     out = []
     for nb_path in report_notebooks():
         nb = nbformat.read(nb_path, as_version=4)
@@ -94,7 +95,6 @@ def bench_build(runs: int, workers: int) -> dict:
             with tempfile.TemporaryDirectory() as out_name:
                 build_report(None, None, out_name, workers=workers, log=lambda *_: None)
 
-        (tmp / "floor").mkdir(exist_ok=True)
         report_med, report_all = median_time(report, runs)
         floor_med, floor_all = median_time(floor(workers), runs)
         seq_med, seq_all = median_time(floor(1), runs)

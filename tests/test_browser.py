@@ -16,6 +16,7 @@ import shutil
 import subprocess
 
 import pytest
+
 from sofstat.report import build_report
 
 CHROMIUM_FLAGS = [

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-import sofstat
 from conftest import TABLE2
+
+import sofstat
 from sofstat import InputError
 
 

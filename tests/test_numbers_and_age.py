@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+
 from sofstat.age import age_by_department, age_by_unit
 from sofstat.numbers import fmt_int, fmt_number, fmt_percent, fmt_share, parse_number
 

@@ -10,6 +10,7 @@ import tomllib
 import nbformat
 import pytest
 import yaml
+
 from sofstat import paths
 from sofstat.report import declared_parameters, report_notebooks
 

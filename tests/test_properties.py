@@ -13,6 +13,7 @@ import pandas as pd
 from conftest import TABLE3
 from hypothesis import given
 from hypothesis import strategies as st
+
 from sofstat import InputError, _io, paths, read_staffing
 from sofstat.sickleave import read_sick_leave
 from sofstat.staffing import starts_like_row

@@ -10,6 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from sofstat import movement as mv
 from sofstat import paths
 from sofstat.catalog import CatalogError, load_catalog

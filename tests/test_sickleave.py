@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sofstat import InputError, paths
 from sofstat.sickleave import accumulated_sick_rate, read_sick_leave, read_sick_leave_files, yearly_rates
 

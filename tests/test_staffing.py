@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-import sofstat
 from conftest import TABLE3
 from published_table3 import PUBLISHED
+
+import sofstat
 from sofstat.numbers import fmt_number
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from sofstat import InputError, paths
 from sofstat.outcome_tables import fmt_approx_share, survey_wide
 from sofstat.survey import read_questions, read_survey, read_survey_files

@@ -25,7 +25,7 @@ def setup() -> None:
     mpl.rcParams.update(
         {
             "svg.hashsalt": "sofstat",
-            "svg.fonttype": "path",
+            "svg.fonttype": "none",  # text stays text: smaller, faster, searchable
             "figure.dpi": 100,
             "savefig.dpi": 100,
             "font.family": "DejaVu Sans",
@@ -45,17 +45,29 @@ def swedish_axis(axis, decimals: int = 0) -> None:
     axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_number(v, decimals)))
 
 
-def save_figure(fig, stem: Path) -> list[Path]:
+#: savefig options for PNG: no software version inside (charts call tight_layout themselves).
+PNG_OPTIONS = {"metadata": {"Software": None}}
+
+
+def save_figure(fig, stem: Path, png: bytes | None = None) -> list[Path]:
     """Write ``stem.png`` and ``stem.svg`` with no dates or versions inside.
+
+    Args:
+        fig: the figure.
+        stem: path without suffix.
+        png: the PNG already drawn with :data:`PNG_OPTIONS`, if any.
 
     Returns:
         The two paths written.
     """
     stem.parent.mkdir(parents=True, exist_ok=True)
-    png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
-    fig.savefig(png, format="png", metadata={"Software": None}, bbox_inches="tight")
-    fig.savefig(svg, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-    return [png, svg]
+    png_path, svg_path = stem.with_suffix(".png"), stem.with_suffix(".svg")
+    if png is None:
+        fig.savefig(png_path, format="png", **PNG_OPTIONS)
+    else:
+        png_path.write_bytes(png)
+    fig.savefig(svg_path, format="svg", metadata={"Date": None, "Creator": None})
+    return [png_path, svg_path]
 
 
 def staff_per_manager_chart(spm: pd.DataFrame, title: str = "") -> plt.Figure:

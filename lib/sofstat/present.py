@@ -158,12 +158,22 @@ class Output:
         display(table)
 
     def figure(self, fig, name: str) -> None:
-        """Save ``fig`` as PNG and SVG (when saving), then show and close it."""
+        """Show ``fig`` (and save it as PNG and SVG when building a report), then close it.
+
+        The PNG is drawn once and both shown and saved, so a report build does
+        not draw each chart twice.
+        """
+        import io
+
         import matplotlib.pyplot as plt
+        from IPython.display import Image, display
 
-        from .figures import save_figure
+        from .figures import PNG_OPTIONS, save_figure
 
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", **PNG_OPTIONS)
+        png = buf.getvalue()
         if self.output_dir is not None:
-            save_figure(fig, self.output_dir / "figures" / self._name(name))
-        plt.show()
+            save_figure(fig, self.output_dir / "figures" / self._name(name), png=png)
         plt.close(fig)
+        display(Image(data=png, format="png"))

@@ -19,7 +19,6 @@ import hashlib
 import html
 import io
 import json
-import multiprocessing
 import os
 import platform
 import re
@@ -136,7 +135,10 @@ def _execute(job: _Job) -> str | None:
             str(job.notebook),
             str(job.output),
             parameters=job.parameters,
-            cwd=str(job.cwd),
+            # The kernel's working folder, set through nbclient rather than
+            # papermill's cwd=, which changes the whole process's folder and so
+            # cannot be used from several threads at once.
+            resources={"metadata": {"path": str(job.cwd)}},
             kernel_name="python3",
             progress_bar=False,
             record_timing=False,
@@ -164,8 +166,8 @@ def run_notebooks(jobs: list[_Job], workers: int = 1, log=print) -> list[str]:
             if err:
                 return [err]
         return errors
-    ctx = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    # Threads are enough: the work happens in the kernels, which are processes.
+    with cf.ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {}
         for i, job in enumerate(jobs, start=1):
             log(f"[{i}/{len(jobs)}] running {job.notebook.name}")
