@@ -94,3 +94,20 @@ def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make report" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_public_api():
+    import sofstat
+
+    for name in [
+        "read_staffing",
+        "read_guideline",
+        "staff_per_manager",
+        "check_totals",
+        "read_survey",
+        "read_sick_leave",
+        "accumulated_sick_rate",
+        "InputError",
+    ]:
+        assert callable(getattr(sofstat, name)), name
+    assert issubclass(sofstat.InputError, ValueError)

@@ -165,17 +165,21 @@ def movement_chart(mt: pd.DataFrame, keys: list[str]) -> plt.Figure:
             ax.plot([x], [v], marker="o", color="#0072B2", markerfacecolor="white" if approx else "#0072B2")
         if vals[0] == vals[0]:
             ax.axhline(vals[0], color="#999999", linestyle="dashed", linewidth=0.8)
-        title = r["indicator"] if len(r["indicator"]) <= 48 else r["indicator"][:46] + "…"
+        label = r["indicator"].replace("Andel positiva: ", "Positiva: ")
+        title = label if len(label) <= 44 else label[:42] + "…"
         ax.set_title(
             title + (" (ca)" if r["approximate"] else ""), fontsize=7, loc="left", fontweight="normal"
         )
         ax.set_xticks(xs, keys, fontsize=7)
         ax.set_xlim(-0.5, max(len(keys) - 0.5, 1.5))
         if r["decimals"] == 0:
+            shown = [v for v in vals if v == v]
+            if shown:
+                ax.set_ylim(min(shown) - 1, max(shown) + 1)
             ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        figures.swedish_axis(ax.yaxis, 1 if r["decimals"] else 0)
+        figures.swedish_axis(ax.yaxis, min(int(r["decimals"]), 2))
         ax.tick_params(axis="y", labelsize=7)
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.07, right=0.98, top=0.93, bottom=0.08, hspace=0.75, wspace=0.3)
     return fig
 
 

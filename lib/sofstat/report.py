@@ -156,8 +156,21 @@ def _execute(job: _Job) -> str | None:
     return None
 
 
-def run_notebooks(jobs: list[_Job], workers: int = 1, log=print) -> list[str]:
-    """Run the jobs, ``workers`` at a time; return the error descriptions."""
+def _warm_up() -> None:
+    """Load what the parent needs after the notebooks (nbconvert's templates,
+    openpyxl) while the kernels work, so it is not on the critical path."""
+    from nbconvert import HTMLExporter
+    from openpyxl import Workbook  # noqa: F401
+
+    HTMLExporter(template_name="lab").from_notebook_node(nbformat.v4.new_notebook())
+
+
+def run_notebooks(jobs: list[_Job], workers: int = 1, log=print, while_waiting=None) -> list[str]:
+    """Run the jobs, ``workers`` at a time; return the error descriptions.
+
+    ``while_waiting`` (optional) is called in this thread once the jobs are
+    under way.
+    """
     errors: list[str] = []
     if workers <= 1 or len(jobs) <= 1:
         for i, job in enumerate(jobs, start=1):
@@ -172,6 +185,8 @@ def run_notebooks(jobs: list[_Job], workers: int = 1, log=print) -> list[str]:
         for i, job in enumerate(jobs, start=1):
             log(f"[{i}/{len(jobs)}] running {job.notebook.name}")
             futures[pool.submit(_execute, job)] = job
+        if while_waiting is not None:
+            while_waiting()
         for fut in cf.as_completed(futures):
             err = fut.result()
             if err:
@@ -452,7 +467,7 @@ def build_report(
             jobs.append(_Job(nb, tmp / nb.name, params, tmp))
         n = workers or min(os.cpu_count() or 1, len(jobs))
         log(f"Building report {period.key} ({len(jobs)} notebooks, {n} at a time) into {final}")
-        errors = run_notebooks(jobs, n, log)
+        errors = run_notebooks(jobs, n, log, while_waiting=_warm_up)
         if errors:
             if failed.exists():
                 shutil.rmtree(failed)

@@ -564,9 +564,9 @@ def check_totals(staffing: pd.DataFrame) -> pd.DataFrame:
         One row per (department or board row, measure) with columns
         ``unit_code``, ``unit_name``, ``measure`` (``employees``, ``fte``,
         ``mean_age``), ``published``, ``summed``, ``difference`` (published
-        minus summed), ``rows_summed`` and ``beyond_rounding`` (employees: any
-        difference; FTE: more than 0.01 per summed row; mean age: more than
-        0.1). It reports and never raises for differences.
+        minus summed), ``beyond_rounding`` (employees: any difference; FTE:
+        more than 0.01 per summed row; mean age: more than 0.1) and
+        ``rows_summed``. It reports and never raises for differences.
     """
     out = []
     totals = staffing[staffing["level"].isin(["nämnd", "avdelning"])]
@@ -594,8 +594,8 @@ def check_totals(staffing: pd.DataFrame) -> pd.DataFrame:
                     "published": published,
                     "summed": summed[measure],
                     "difference": diff,
-                    "rows_summed": n,
                     "beyond_rounding": beyond,
+                    "rows_summed": n,
                 }
             )
     return pd.DataFrame(
@@ -607,7 +607,7 @@ def check_totals(staffing: pd.DataFrame) -> pd.DataFrame:
             "published",
             "summed",
             "difference",
-            "rows_summed",
             "beyond_rounding",
+            "rows_summed",
         ],
     )
