@@ -113,3 +113,33 @@ def test_undecodable_bytes(tmp_path):
     p.write_bytes(TABLE3.read_bytes() + b"\n5200999 Trasig \x81\x8d 3 3,00 40,0\n")
     with pytest.raises(InputError, match="neither UTF-8 nor Windows-1252"):
         sofstat.read_staffing(p)
+
+
+# Damage of the kinds the property tests (test_properties.py) generate, kept as fixed cases.
+def test_truncated_in_the_last_row(table3_text):
+    text = table3_text[: table3_text.rindex("12,00")]
+    with pytest.raises(InputError, match=r"line 142: starts like a row but cannot be read"):
+        sofstat.read_staffing(text)
+
+
+def test_utf16_file(tmp_path):
+    p = tmp_path / "t_2024-03.txt"
+    p.write_bytes(TABLE3.read_text(encoding="utf-8").encode("utf-16"))
+    with pytest.raises(InputError):
+        sofstat.read_staffing(p)
+
+
+def test_nul_byte_in_csv(tmp_path):
+    from sofstat.survey import read_survey
+
+    p = tmp_path / "e.csv"
+    p.write_bytes(b"\xc3\xa5r;fr\xc3\xa5ga;grupp;enhet;svar;andel;antal_svar\n2024;dela\x00ktig;x;52;1;1;\n")
+    with pytest.raises(InputError, match="line 2"):
+        read_survey(p)
+
+
+def test_duplicated_line(table3_text):
+    line = "5200306 Kilåkern 24 22,31 48,2 "
+    text = table3_text.replace(line, line + "\n" + line)
+    with pytest.raises(InputError, match="duplicate unit code 5200306"):
+        sofstat.read_staffing(text)
