@@ -97,7 +97,7 @@ def test_report_in_headless_chromium(report_dir, tmp_path):
         "Datakvalitet",
     ]:
         assert heading in result["headings"]
-    assert "47 av 59 (80 %)" in text
+    assert "47 av 59 (79,7 %)" in text
     assert "ca 2/3" in text
     shot = tmp_path / "index.png"
     subprocess.run(

@@ -143,3 +143,23 @@ def test_duplicated_line(table3_text):
     text = table3_text.replace(line, line + "\n" + line)
     with pytest.raises(InputError, match="duplicate unit code 5200306"):
         sofstat.read_staffing(text)
+
+
+def test_period_argument_must_be_year_month(table3_text):
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        sofstat.read_staffing(table3_text, period="H1")
+
+
+def test_non_ascii_digits_are_not_codes():
+    text = "Tabell mars 2024\n٥٢ Socialnämnd 40 38,00 45,0\n52 Socialnämnd 40 38,00 45,0\n"
+    with pytest.raises(
+        InputError, match="line 2: looks like a table row but has no 2-, 5- or 7-digit unit code"
+    ):
+        sofstat.read_staffing(text)
+
+
+def test_department_map_naming_an_unknown_area(staffing, guideline):
+    m = sofstat.read_department_map()
+    m.loc[0, "area"] = "Finns inte"
+    with pytest.raises(InputError, match="names areas that Table 1 does not have: Finns inte"):
+        sofstat.staff_per_manager(staffing, guideline, m)

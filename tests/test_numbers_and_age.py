@@ -67,3 +67,22 @@ def test_age_by_department_roll_up_and_secondary_suppression(staffing):
     assert d.loc["52", "published_mean_age"] == 47.2
     assert d.loc["52", "weighted_mean_age"] == pytest.approx(47.2224, abs=1e-4)
     assert d.loc["52", "units_shown"] == 57
+
+
+def test_rounding_is_half_away_from_zero():
+    assert fmt_number(30.85, 1) == "30,9"  # 30.85 is 30.8499... as a binary float
+    assert fmt_number(2.5, 0) == "3"
+    assert fmt_number(-2.5, 0) == "\u22123"
+    assert fmt_number(float("inf"), 1) == "–"
+
+
+def test_totals_check_does_not_reveal_hidden_ages(staffing):
+    from sofstat import check_totals
+    from sofstat.age import hide_ages_in_check
+
+    c = hide_ages_in_check(check_totals(staffing), staffing).set_index(["unit_code", "measure"])
+    assert c.loc[("52010", "mean_age"), "hidden"]
+    assert math.isnan(c.loc[("52010", "mean_age"), "published"])
+    assert math.isnan(c.loc[("52010", "mean_age"), "summed"])
+    assert c.loc[("52010", "employees"), "published"] == 15  # other measures stay
+    assert c.loc[("52", "mean_age"), "published"] == 47.2

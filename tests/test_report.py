@@ -121,6 +121,8 @@ def test_movement_on_synthetic_period():
     # Jan-Sep 2024: sum of sick hours / sum of ordinary hours
     assert mt.loc["sick:enhetschefer", "2024-H2"] == pytest.approx(100 * 2010 / 94530)
     assert "sick:avdelningschefer" not in mt.index  # 8 employees: hidden
+    # January-September 2024 is not compared with the full year 2023
+    assert mt.loc["sick:enhetschefer", "verdict"] == "ej jämförbart (olika delar av året)"
     assert (
         mt.loc["survey:delaktig_beslut:medarbetare", "verdict"] == "åt fel håll (osäkert: ungefärligt värde)"
     )

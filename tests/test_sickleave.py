@@ -116,3 +116,30 @@ def test_errors(tmp_path, header, line, reason):
 def test_unknown_header(tmp_path):
     with pytest.raises(InputError, match="header differs"):
         read_sick_leave(_write(tmp_path, "period;grupp;värde\n2024;x;1\n"))
+
+
+def test_small_month_hides_the_rest_of_the_year(tmp_path):
+    from sofstat.outcome_tables import sick_monthly_table, sick_yearly_table
+    from sofstat.sickleave import hidden_mask
+
+    rows = [f"2024-{m:02d};g;{10 * m};1000;{12 if m < 6 else 9}" for m in range(1, 8)]
+    df = read_sick_leave(_write(tmp_path, "\n".join([MONTHLY, *rows])))
+    acc = accumulated_sick_rate(df)
+    month_hidden, ytd_hidden = hidden_mask(acc, 10)
+    assert month_hidden.tolist() == [False] * 5 + [True] * 2
+    assert ytd_hidden.tolist() == [False] * 5 + [True] * 2
+    monthly = sick_monthly_table(df, 10).data
+    assert monthly["Ackumulerat sjuktal, %"].isna().tolist() == [False] * 5 + [True] * 2
+    yearly = yearly_rates(df)
+    assert yearly["employees"].tolist() == [9]  # the smallest month decides
+    assert sick_yearly_table(yearly, 10).data["Ackumulerat sjuktal, %"].isna().all()
+
+
+def test_month_after_a_small_month_keeps_its_own_hours_but_not_the_year_to_date(tmp_path):
+    from sofstat.sickleave import hidden_mask
+
+    rows = ["2024-01;g;10;1000;12", "2024-02;g;20;1000;9", "2024-03;g;30;1000;12"]
+    acc = accumulated_sick_rate(read_sick_leave(_write(tmp_path, "\n".join([MONTHLY, *rows]))))
+    month_hidden, ytd_hidden = hidden_mask(acc, 10)
+    assert month_hidden.tolist() == [False, True, False]
+    assert ytd_hidden.tolist() == [False, True, True]

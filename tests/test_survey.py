@@ -192,3 +192,26 @@ def test_respondents_must_agree(tmp_path):
     p = _write(tmp_path, "\n".join([HEADER, *rows]), "utf-8")
     with pytest.raises(InputError, match="antal_svar 90 differs from 100"):
         read_survey(p)
+
+
+def test_fraction_is_approximate(tmp_path):
+    p = _write(tmp_path, f"{HEADER};ungefärlig\n2024;delaktig_beslut;medarbetare;52;positiv;2/3;;\n", "utf-8")
+    assert read_survey(p)["approximate"].tolist() == [True]
+    p = _write(
+        tmp_path, f"{HEADER};ungefärlig\n2024;delaktig_beslut;medarbetare;52;positiv;2/3;;nej\n", "utf-8"
+    )
+    with pytest.raises(InputError, match="fraction is approximate"):
+        read_survey(p)
+
+
+def test_xlsx_percent_formatted_cells(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER.split(";"))
+    ws.append([2024, "delaktig_beslut", "medarbetare", "52", "positiv", 0.702, 900])
+    ws["F2"].number_format = "0.0%"
+    p = tmp_path / "p.xlsx"
+    wb.save(p)
+    assert read_survey(p)["share"].tolist() == pytest.approx([70.2])

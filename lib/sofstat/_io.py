@@ -137,7 +137,17 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[object]]]:
         raise InputError(str(path), None, "", f"not a readable .xlsx file ({exc})") from None
     try:
         ws = wb.worksheets[0]
-        return [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
+        rows = []
+        for i, cells in enumerate(ws.iter_rows(), start=1):
+            values = []
+            for c in cells:
+                v = getattr(c, "value", None)
+                # a cell formatted as a percentage holds 0.702 for 70,2 %
+                if isinstance(v, int | float) and "%" in (getattr(c, "number_format", "") or ""):
+                    v = f"{v * 100:.10g} %"
+                values.append(v)
+            rows.append((i, values))
+        return rows
     finally:
         wb.close()
 

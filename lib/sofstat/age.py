@@ -104,3 +104,27 @@ def age_by_department(staffing: pd.DataFrame, min_employees: int = MIN_EMPLOYEES
     hide_board = 0 < exposed < min_employees
     rows.append(roll(board_code, "Hela förvaltningen", pd.Series(True, index=units.index), hide_board))
     return pd.DataFrame(rows)
+
+
+def hide_ages_in_check(
+    check: pd.DataFrame, staffing: pd.DataFrame, min_employees: int = MIN_EMPLOYEES_FOR_AGE
+) -> pd.DataFrame:
+    """Blank the mean-age rows of :func:`sofstat.check_totals` where the age
+    tables hide the department's (or the whole administration's) mean age.
+
+    Otherwise the published and summed mean age of, say, a department of two
+    units, one of them hidden, would reveal the hidden unit's mean age.
+
+    Returns:
+        A copy of ``check`` with ``published``, ``summed`` and ``difference``
+        set to NaN (and ``beyond_rounding`` False) on those rows, and a
+        column ``hidden`` (bool).
+    """
+    depts = age_by_department(staffing, min_employees)
+    hidden_codes = set(depts.loc[depts["suppressed"], "department_code"])
+    out = check.copy()
+    out["hidden"] = (out["measure"] == "mean_age") & out["unit_code"].isin(hidden_codes)
+    for col in ("published", "summed", "difference"):
+        out[col] = out[col].where(~out["hidden"])
+    out["beyond_rounding"] = out["beyond_rounding"] & ~out["hidden"]
+    return out

@@ -115,30 +115,38 @@ def staff_per_manager_chart(spm: pd.DataFrame, title: str = "") -> plt.Figure:
     return fig
 
 
-def mean_age_chart(units: pd.DataFrame, title: str = "") -> plt.Figure:
+def mean_age_chart(units: pd.DataFrame, depts: pd.DataFrame | None = None, title: str = "") -> plt.Figure:
     """Dots of each unit's mean age per department, with the department's
-    weighted mean as a bar. Suppressed units (mean age missing) are left out.
+    weighted mean as a bar. Hidden units (mean age missing) are left out, and
+    so is the mark of a department whose mean age is hidden.
 
     Args:
-        units: columns ``department_name``, ``mean_age`` (NaN when
-            suppressed) and ``employees``.
+        units: :func:`sofstat.age.age_by_unit`.
+        depts: :func:`sofstat.age.age_by_department` (for the weighted marks).
 
     Returns:
         The figure.
     """
+    from matplotlib.ticker import MaxNLocator
+
     setup()
     shown = units.dropna(subset=["mean_age"])
-    depts = list(dict.fromkeys(shown["department_name"]))
-    fig, ax = plt.subplots(figsize=(8, 0.45 * len(depts) + 1.4))
-    for i, d in enumerate(depts):
+    names = list(dict.fromkeys(shown["department_name"]))
+    weighted = {}
+    if depts is not None:
+        weighted = dict(zip(depts["department_name"], depts["weighted_mean_age"], strict=True))
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(names) + 1.4))
+    for i, d in enumerate(names):
         g = shown[shown["department_name"] == d]
-        yi = len(depts) - 1 - i
-        w = (g["mean_age"] * g["employees"]).sum() / g["employees"].sum()
+        yi = len(names) - 1 - i
         ax.hlines(yi, g["mean_age"].min(), g["mean_age"].max(), color="#BBBBBB", linewidth=3)
         ax.scatter(g["mean_age"], [yi] * len(g), s=18, color="#0072B2", zorder=3)
-        ax.scatter([w], [yi], marker="|", s=300, color="black", zorder=4)
-    ax.set_yticks(range(len(depts))[::-1], depts)
+        w = weighted.get(d, float("nan"))
+        if w == w:
+            ax.scatter([w], [yi], marker="|", s=300, color="black", zorder=4)
+    ax.set_yticks(range(len(names))[::-1], names)
     ax.set_xlabel("Medelålder, år (punkt = enhet, streck = avdelningens vägda medelålder)")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     swedish_axis(ax.xaxis)
     if title:
         ax.set_title(title, loc="left")

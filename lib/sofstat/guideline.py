@@ -50,7 +50,9 @@ def read_guideline(path: _io.Source) -> pd.DataFrame:
         records.append({"area": area, "base": value})
     if not records:
         raise InputError(table.name, None, "", "no rows")
-    return pd.DataFrame(records, columns=["area", "base"]).astype({"area": "str", "base": "int64"})
+    out = pd.DataFrame(records, columns=["area", "base"]).astype({"area": "str", "base": "int64"})
+    out.attrs["source"] = table.name
+    return out
 
 
 def read_factors(path: _io.Source) -> pd.DataFrame:
@@ -97,9 +99,11 @@ def read_department_map(path: _io.Source | None = None) -> pd.DataFrame:
         if not (len(code) == 5 and code.isdigit()) or code in seen:
             raise InputError(table.name, row.line, row.text, "department code must be 5 digits, once")
         seen.add(code)
-    return pd.DataFrame(
+    out = pd.DataFrame(
         [r.cells for r in table.rows], columns=["department_code", "department_label", "area"], dtype="str"
     )
+    out.attrs["source"] = table.name
+    return out
 
 
 def staff_per_manager(
@@ -132,22 +136,32 @@ def staff_per_manager(
         ``över maxgräns`` > max).
 
     Raises:
-        KeyError: when the map names an area that Table 1 does not have, or
-            Table 1 has no "Övriga områden" row for unmapped departments.
+        InputError: when the map names an area that Table 1 does not have,
+            or Table 1 has no "Övriga områden" row for unmapped departments.
     """
     if department_map is None:
         department_map = read_department_map()
     bases = dict(zip(guideline["area"], guideline["base"], strict=True))
     unknown = set(department_map["area"]) - set(bases)
     if unknown:
-        raise KeyError(f"areas not in Table 1: {sorted(unknown)}")
+        raise InputError(
+            department_map.attrs.get("source", "department map"),
+            None,
+            "",
+            f"names areas that Table 1 does not have: {', '.join(sorted(unknown))}",
+        )
     area_of = dict(zip(department_map["department_code"], department_map["area"], strict=True))
     units = staffing[staffing["level"] == "enhet"].copy()
     names = department_names(staffing)
     units["department_name"] = units["department_code"].map(names)
     units["area"] = [area_of.get(c, OTHER_AREA) for c in units["department_code"]]
     if OTHER_AREA not in bases and (units["area"] == OTHER_AREA).any():
-        raise KeyError(f"Table 1 has no row {OTHER_AREA!r}")
+        raise InputError(
+            guideline.attrs.get("source", "Table 1"),
+            None,
+            "",
+            f"has no row {OTHER_AREA!r} for unmapped departments",
+        )
     units["employees_per_manager"] = units["employees"] / units["managers"]
     units["fte_per_manager"] = units["fte"] / units["managers"]
     units["guideline_base"] = units["area"].map(bases).astype("int64")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .age import hide_ages_in_check
 from .catalog import Period
 from .guideline import read_department_map, read_guideline, staff_per_manager, summary_indicators
 from .sickleave import read_sick_leave, yearly_rates
@@ -49,11 +50,13 @@ class PeriodData:
     staffing: pd.DataFrame
     spm: pd.DataFrame
     totals: pd.DataFrame
-    values: dict[str, tuple[float, bool, str]]  # key -> (value, approximate, note)
+    # key -> (value, approximate, note[, scope]); values with different scopes
+    # (e.g. January-September against a full year) are not compared
+    values: dict[str, tuple]
 
 
 def _indicators_for(
-    period: Period, questions: pd.DataFrame, min_respondents: int, max_hidden: int
+    period: Period, questions: pd.DataFrame, min_respondents: int, max_hidden: int, min_employees_age: int
 ) -> PeriodData:
     staffing = read_staffing(period.inputs["staffing"])
     dmap = read_department_map(period.inputs.get("department_map"))
@@ -69,7 +72,8 @@ def _indicators_for(
             if pd.notna(last["employees"]) and last["employees"] <= max_hidden:
                 continue
             note = f"{last['year']}" + ("" if not last["from_hours"] else f" t.o.m. {last['through_month']}")
-            values[f"sick:{group}"] = (float(last["rate"]), False, note)
+            months = 12 if not last["from_hours"] else int(last["months_included"])
+            values[f"sick:{group}"] = (float(last["rate"]), False, note, f"{months} månader")
     if "survey" in period.inputs:
         survey = read_survey(period.inputs["survey"], questions)
         pos = survey[(survey["category"] == "positiv") & (survey["unit_code"].str.len() == 2)]
@@ -82,7 +86,8 @@ def _indicators_for(
                 bool(last["approximate"]),
                 str(last["year"]),
             )
-    return PeriodData(period, staffing, spm, check_totals(staffing), values)
+    totals = hide_ages_in_check(check_totals(staffing), staffing, min_employees_age)
+    return PeriodData(period, staffing, spm, totals, values)
 
 
 def indicator_catalogue(data: list[PeriodData], questions: pd.DataFrame) -> list[Indicator]:
@@ -102,7 +107,11 @@ def indicator_catalogue(data: list[PeriodData], questions: pd.DataFrame) -> list
 
 
 def load_periods(
-    periods: list[Period], upto: str, min_respondents: int = 5, max_hidden: int = 10
+    periods: list[Period],
+    upto: str,
+    min_respondents: int = 5,
+    max_hidden: int = 10,
+    min_employees_age: int = 5,
 ) -> list[PeriodData]:
     """Read every period from the first up to and including ``upto``.
 
@@ -115,18 +124,26 @@ def load_periods(
         raise KeyError(f"period {upto!r} is not in the catalogue ({', '.join(keys)})")
     questions = read_questions()
     return [
-        _indicators_for(p, questions, min_respondents, max_hidden) for p in periods[: keys.index(upto) + 1]
+        _indicators_for(p, questions, min_respondents, max_hidden, min_employees_age)
+        for p in periods[: keys.index(upto) + 1]
     ]
 
 
 def verdict(
-    ind: Indicator, base: float | None, last: float | None, approximate: bool, only_baseline: bool
+    ind: Indicator,
+    base: float | None,
+    last: float | None,
+    approximate: bool,
+    only_baseline: bool,
+    comparable: bool = True,
 ) -> str:
     """Swedish verdict on the change from the baseline to the latest value."""
     if only_baseline:
         return "endast utgångsläge hittills"
     if base is None or last is None:
         return "saknas för någon period"
+    if not comparable:
+        return "ej jämförbart (olika delar av året)"
     # an approximate value ("ungefär 2/3") is at best precise to whole percent
     diff = round(last - base, 0 if approximate else ind.decimals + (1 if ind.unit else 0))
     if diff == 0:
@@ -162,8 +179,12 @@ def movement_table(data: list[PeriodData], questions: pd.DataFrame) -> pd.DataFr
         approx = any(v[1] for v in vals if v)
         present = [v for v in vals if v]
         base = vals[0][0] if vals[0] else None
-        last = vals[-1][0] if vals[-1] else None
+        later = [v for v in vals[1:] if v]
+        latest = later[-1] if later else None  # the latest period that has the indicator
+        last = latest[0] if latest else None
         only_baseline = len(data) == 1 or len(present) == 1 and vals[0] is not None
+        scopes = {v[3] for v in (vals[0], latest) if v and len(v) > 3}
+        comparable = len(scopes) <= 1
         change = float("nan") if only_baseline or base is None or last is None else last - base
         rows.append(
             {
@@ -175,7 +196,7 @@ def movement_table(data: list[PeriodData], questions: pd.DataFrame) -> pd.DataFr
                 **{f"note:{k}": (v[2] if v else "") for k, v in zip(keys, vals, strict=True)},
                 "approximate": approx,
                 "change": change,
-                "verdict": verdict(ind, base, last, approx, only_baseline),
+                "verdict": verdict(ind, base, last, approx, only_baseline, comparable),
                 "decimals": ind.decimals,
                 "unit": ind.unit,
                 "percentage_points": ind.percentage_points,

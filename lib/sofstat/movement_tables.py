@@ -77,9 +77,15 @@ def movement_long(mt: pd.DataFrame, keys: list[str]) -> Table:
         "indikatorer",
         "Indikatorernas värden per period (för vidare bearbetning)",
         data,
-        {"Värde": lambda v: v if isinstance(v, str) else fmt_number(v, 2)},
+        {"Värde": _long_value},
         ["Ungefärliga värden står som källan anger dem (ca 2/3), inte som tal med decimaler."],
     )
+
+
+def _long_value(v: object) -> str:
+    if isinstance(v, str):
+        return v
+    return fmt_int(v) if float(v).is_integer() else fmt_number(v, 2)
 
 
 def movement_summary(mt: pd.DataFrame, keys: list[str]) -> str:
@@ -89,16 +95,23 @@ def movement_summary(mt: pd.DataFrame, keys: list[str]) -> str:
             f"Perioden **{keys[0]}** är utgångsläget. Alla {fmt_int(len(mt))} indikatorer har hittills bara "
             "utgångsläget; förändring kan visas från nästa halvår."
         )
-    counted = mt[~mt["verdict"].str.startswith(("endast", "saknas"))]
+    counted = mt[~mt["verdict"].str.startswith(("endast", "saknas", "ej jämförbart"))]
     right = counted["verdict"].str.startswith("åt rätt håll").sum()
     wrong = counted["verdict"].str.startswith("åt fel håll").sum()
     same = counted["verdict"].str.startswith("oförändrat").sum()
     only = mt["verdict"].str.startswith("endast").sum()
+    unlike = mt["verdict"].str.startswith("ej jämförbart").sum()
     lines = [
         f"Jämfört med utgångsläget **{keys[0]}** har {fmt_int(right)} av {fmt_int(len(counted))} jämförbara "
         f"indikatorer rört sig åt rätt håll till **{keys[-1]}**, {fmt_int(wrong)} åt fel håll och "
         f"{fmt_int(same)} är oförändrade."
     ]
+    if unlike:
+        noun = "indikator" if unlike == 1 else "indikatorer"
+        lines.append(
+            f"{fmt_int(unlike)} {noun} kan inte jämföras ännu: värdena avser olika delar av året "
+            "(t.ex. januari–september mot helår)."
+        )
     if only:
         noun = "indikator" if only == 1 else "indikatorer"
         lines.append(f"{fmt_int(only)} {noun} har hittills bara utgångsläget (inga nya uppgifter).")

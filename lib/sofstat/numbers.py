@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 #: Characters that act as a space inside numbers.
 SPACES = "\u00a0\u202f\u2009\u2007\t"
@@ -18,8 +19,8 @@ _MINUS = "-\u2212\u2013"
 
 _NUMBER = re.compile(
     r"^(?P<sign>[" + _MINUS + r"])?\s*"
-    r"(?P<int>\d{1,3}(?: \d{3})+|\d+)"
-    r"(?:[,.](?P<frac>\d+))?$"
+    r"(?P<int>[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)"
+    r"(?:[,.](?P<frac>[0-9]+))?$"
 )
 
 
@@ -77,19 +78,23 @@ def fmt_number(value: float | int | None, decimals: int = 0, missing: str = "–
 
     Returns:
         The formatted text, with a space as thousands separator and a
-        decimal comma; negative numbers get a true minus sign (U+2212).
+        decimal comma, rounded half away from zero; negative numbers get a
+        true minus sign (U+2212); infinities give ``missing``.
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value is _NA:
         return missing
     try:
-        if value is _NA or value != value:  # pandas NA / NaN-like
-            return missing
-    except TypeError:
+        number = float(value)
+    except (TypeError, ValueError):
         return missing
-    text = f"{abs(float(value)):.{decimals}f}"
+    if not math.isfinite(number):
+        return missing
+    # Half away from zero, as official statistics round (not Python's
+    # half-to-even on binary floats): 30,85 -> 30,9 and 2,5 -> 3.
+    exact = Decimal(repr(abs(number))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = f"{exact:f}"
     whole, _, frac = text.partition(".")
-    rounded_to_zero = float(text) == 0
-    sign = "\u2212" if value < 0 and not rounded_to_zero else ""
+    sign = "\u2212" if number < 0 and exact != 0 else ""
     out = sign + _group(whole)
     if decimals:
         out += "," + frac

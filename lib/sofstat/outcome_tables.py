@@ -8,7 +8,7 @@ import pandas as pd
 from . import figures
 from .numbers import fmt_int, fmt_percent
 from .present import INT, Table, dec, pct
-from .sickleave import MAX_HIDDEN_GROUP_SIZE, accumulated_sick_rate, yearly_rates
+from .sickleave import MAX_HIDDEN_GROUP_SIZE, accumulated_sick_rate, hidden_mask, yearly_rates
 from .survey import CATEGORIES
 
 #: Fractions the source uses for approximate shares, and how to say them.
@@ -82,9 +82,9 @@ def survey_table(wide: pd.DataFrame, min_respondents: int) -> Table:
             "Fråga": wide["question"],
             "Grupp": wide["group"].map(GROUP_SV),
             "Enhet": wide["unit_code"],
-            "Positiv (4–5)": [cell(r, "positiv") for _, r in wide.iterrows()],
-            "Neutral (3)": [cell(r, "neutral") for _, r in wide.iterrows()],
-            "Negativ (1–2)": [cell(r, "negativ") for _, r in wide.iterrows()],
+            "Positiv (4–5), %": [cell(r, "positiv") for _, r in wide.iterrows()],
+            "Neutral (3), %": [cell(r, "neutral") for _, r in wide.iterrows()],
+            "Negativ (1–2), %": [cell(r, "negativ") for _, r in wide.iterrows()],
             "Svarande": [
                 f"färre än {min_respondents}" if h else r
                 for h, r in zip(wide["hidden"], wide["respondents"], strict=True)
@@ -112,9 +112,9 @@ def survey_table(wide: pd.DataFrame, min_respondents: int) -> Table:
         data,
         {
             "År": lambda v: str(v),
-            "Positiv (4–5)": _share_cell,
-            "Neutral (3)": _share_cell,
-            "Negativ (1–2)": _share_cell,
+            "Positiv (4–5), %": _share_cell,
+            "Neutral (3), %": _share_cell,
+            "Negativ (1–2), %": _share_cell,
             "Svarande": lambda v: v if isinstance(v, str) else fmt_int(v),
         },
         notes,
@@ -208,9 +208,9 @@ def sick_yearly_table(rates: pd.DataFrame, max_hidden: int = MAX_HIDDEN_GROUP_SI
         {
             "År": rates["year"],
             "Grupp": rates["group"],
-            "Ackumulerat sjuktal": rates["rate"].round(2).where(~hidden),
+            "Ackumulerat sjuktal, %": rates["rate"].where(~hidden),
             "Till och med": [
-                "helår (publicerat)" if not fh else str(m)
+                "helår (publicerat)" if not fh else _month_label(m)
                 for m, fh in zip(rates["through_month"], rates["from_hours"], strict=True)
             ],
             "Antal anställda": rates["employees"],
@@ -219,16 +219,18 @@ def sick_yearly_table(rates: pd.DataFrame, max_hidden: int = MAX_HIDDEN_GROUP_SI
     notes = ["Ackumulerat sjuktal = sjuktimmar ÷ ordinarie timmar från januari, i procent."]
     if hidden.any():
         notes.append(
-            f"– = visas inte: gruppen har {fmt_int(max_hidden)} eller färre anställda "
+            f"– = visas inte: gruppen har {fmt_int(max_hidden)} eller färre anställda någon månad under året "
             "(samma regel som för sjukfrånvaro i årsredovisningen)."
         )
     if rates["employees"].isna().any():
         notes.append("Antal anställda – = gruppens storlek anges inte i underlaget.")
+    else:
+        notes.append("Antal anställda = det minsta antalet under årets månader.")
     return Table(
         "sjuktal_ar",
         "Chefers ackumulerade sjuktal per år",
         data,
-        {"År": lambda v: str(v), "Ackumulerat sjuktal": pct(2), "Antal anställda": INT},
+        {"År": lambda v: str(v), "Ackumulerat sjuktal, %": pct(2), "Antal anställda": INT},
         notes,
     )
 
@@ -236,24 +238,27 @@ def sick_yearly_table(rates: pd.DataFrame, max_hidden: int = MAX_HIDDEN_GROUP_SI
 def sick_monthly_table(monthly: pd.DataFrame, max_hidden: int = MAX_HIDDEN_GROUP_SIZE) -> Table:
     """Accumulated rate per group and month, with the summed hours (``sjuktal_manad``)."""
     acc = accumulated_sick_rate(monthly)
-    hidden = (acc["employees"].notna() & (acc["employees"] <= max_hidden)).fillna(False).astype(bool)
+    month_hidden, ytd_hidden = hidden_mask(acc, max_hidden)
     data = pd.DataFrame(
         {
-            "Månad": acc["month"],
+            "Månad": [_month_label(m) for m in acc["month"]],
             "Grupp": acc["group"],
-            "Sjuktimmar": acc["sick_hours"].where(~hidden),
-            "Ordinarie timmar": acc["ordinary_hours"].where(~hidden),
-            "Sjuktimmar från januari": acc["sick_hours_ytd"].where(~hidden),
-            "Ordinarie timmar från januari": acc["ordinary_hours_ytd"].where(~hidden),
-            "Ackumulerat sjuktal": acc["accumulated_rate"].round(2).where(~hidden),
+            "Sjuktimmar": acc["sick_hours"].where(~month_hidden),
+            "Ordinarie timmar": acc["ordinary_hours"].where(~month_hidden),
+            "Sjuktimmar från januari": acc["sick_hours_ytd"].where(~ytd_hidden),
+            "Ordinarie timmar från januari": acc["ordinary_hours_ytd"].where(~ytd_hidden),
+            "Ackumulerat sjuktal, %": acc["accumulated_rate"].where(~ytd_hidden),
             "Antal anställda": acc["employees"],
         }
     )
     notes = [
         "Ackumulerat sjuktal = summan av sjuktimmar ÷ summan av ordinarie timmar från januari (inte ett medelvärde av månadernas sjuktal)."
     ]
-    if hidden.any():
-        notes.append(f"– = visas inte: gruppen har {fmt_int(max_hidden)} eller färre anställda.")
+    if ytd_hidden.any():
+        notes.append(
+            f"– = visas inte: gruppen har {fmt_int(max_hidden)} eller färre anställda den månaden; då visas inte "
+            "heller årets ackumulerade siffror från och med den månaden (de skulle avslöja månaden)."
+        )
     return Table(
         "sjuktal_manad",
         "Chefers ackumulerade sjuktal per månad",
@@ -263,7 +268,7 @@ def sick_monthly_table(monthly: pd.DataFrame, max_hidden: int = MAX_HIDDEN_GROUP
             "Ordinarie timmar": dec(1),
             "Sjuktimmar från januari": dec(1),
             "Ordinarie timmar från januari": dec(1),
-            "Ackumulerat sjuktal": pct(2),
+            "Ackumulerat sjuktal, %": pct(2),
             "Antal anställda": INT,
         },
         notes,
@@ -286,6 +291,12 @@ def sick_summary(rates: pd.DataFrame, baseline: pd.DataFrame, max_hidden: int = 
             value += f"; utgångsläge {b['year']}: {fmt_percent(b['rate'], 2)}"
         lines.append(f"- **Ackumulerat sjuktal, {group}:** {value}.")
     return "\n".join(lines) if lines else "Inga uppgifter om sjukfrånvaro för perioden."
+
+
+def _month_label(month: str) -> str:
+    from .tables import month_label
+
+    return month_label(str(month))
 
 
 def _month_name(month: str) -> str:
@@ -320,7 +331,7 @@ def sick_chart(
     ax.set_title("Per år", loc="left")
     if has_monthly:
         acc = accumulated_sick_rate(monthly)
-        acc = acc[~(acc["employees"].notna() & (acc["employees"] <= max_hidden)).fillna(False).astype(bool)]
+        acc = acc[~hidden_mask(acc, max_hidden)[1]]
         ax2 = axes[0][1]
         for (group, year), g in acc.groupby(["group", "year"], sort=False):
             ax2.plot(

@@ -103,7 +103,7 @@ def _right_align(table_html: str, columns: list[int]) -> str:
     if not columns:
         return table_html
     out, col = [], 0
-    for token in re.split(r"(<t[dh][^>]*>|</tr>)", table_html):
+    for token in re.split(r"(<t[dh](?:\s[^>]*)?>|</tr>)", table_html):
         if token == "</tr>":
             col = 0
         elif token.startswith(("<td", "<th")):

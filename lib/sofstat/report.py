@@ -219,14 +219,23 @@ def _title_of(nb: nbformat.NotebookNode, fallback: str) -> str:
     return fallback
 
 
-def build_html(notebooks: list[tuple[str, nbformat.NotebookNode]], period: Period, inputs: list[dict]) -> str:
+def build_html(
+    notebooks: list[tuple[str, nbformat.NotebookNode]],
+    period: Period,
+    inputs: list[dict],
+    thresholds: dict[str, object] | None = None,
+) -> str:
     """One HTML page with every section, no code and no prompts.
+
+    ``thresholds`` holds the small-group parameters the notebooks used
+    (``min_employees_age``, ``min_respondents``, ``max_hidden_group_size``).
 
     Returns:
         The page, deterministic for the same notebooks.
     """
     from nbconvert import HTMLExporter
 
+    thresholds = thresholds or {}
     merged = nbformat.v4.new_notebook()
     merged.metadata = notebooks[0][1].metadata if notebooks else {}
     toc = []
@@ -261,8 +270,10 @@ def build_html(notebooks: list[tuple[str, nbformat.NotebookNode]], period: Perio
         f"<p>Rapportperiod {html.escape(period.key)}. Framtagen med sofstat {__version__} "
         "ur följande underlag (fullständiga kontrollsummor i manifest.json):</p>"
         f"<ul>{sources}</ul>"
-        "<p>Små grupper redovisas inte: medelålder för färre än 5 anställda, enkätresultat för färre "
-        "än 5 svarande och sjukfrånvaro för grupper om 10 eller färre (gränserna är parametrar).</p></footer>"
+        f"<p>Små grupper redovisas inte: medelålder för färre än {thresholds.get('min_employees_age', 5)} "
+        f"anställda, enkätresultat för färre än {thresholds.get('min_respondents', 5)} svarande och "
+        f"sjukfrånvaro för grupper om {thresholds.get('max_hidden_group_size', 10)} eller färre "
+        "(gränserna är parametrar).</p></footer>"
     )
     merged.cells = [
         nbformat.v4.new_markdown_cell(cover, id="omslag"),
@@ -492,7 +503,8 @@ def build_report(
             if role in period.inputs
         ]
         executed = [(nb.name, nbformat.read(tmp / nb.name, as_version=4)) for nb in notebooks]
-        (tmp / "index.html").write_text(build_html(executed, period, inputs), encoding="utf-8")
+        thresholds = {k: v for params in used_params.values() for k, v in params.items()}
+        (tmp / "index.html").write_text(build_html(executed, period, inputs, thresholds), encoding="utf-8")
         tables_dir = tmp / "tables"
         table_files = sorted(tables_dir.glob("*.json")) if tables_dir.exists() else []
         (tmp / "tables.xlsx").write_bytes(build_workbook(table_files))

@@ -216,13 +216,15 @@ def yearly_rates(sick: pd.DataFrame) -> pd.DataFrame:
     Returns:
         One row per group and year: ``year``, ``group``, ``rate``,
         ``through_month`` (``YYYY-MM`` or missing), ``months_included``,
-        ``employees`` (the largest known group size in the year) and
+        ``employees`` (the smallest known group size in the year, so that a
+        small month is never revealed through the year's figure) and
         ``from_hours`` (bool).
     """
     if sick.attrs.get("shape") == "monthly" or sick["sick_hours"].notna().all():
         acc = accumulated_sick_rate(sick)
         last = acc.groupby(["group", "year"], sort=False).tail(1)
-        emp = acc.groupby(["group", "year"], sort=False)["employees"].max()
+        # the smallest size in the year decides: a year is hidden if any of its months is
+        emp = acc.groupby(["group", "year"], sort=False)["employees"].min()
         out = pd.DataFrame(
             {
                 "year": last["year"].to_numpy(),
@@ -287,3 +289,18 @@ def read_sick_leave_files(sources: list[str]) -> tuple[pd.DataFrame, pd.DataFram
     all_rates = pd.concat(rates, ignore_index=True).drop_duplicates(["group", "year"], keep="last")
     all_rates = all_rates.sort_values(["group", "year"], kind="stable").reset_index(drop=True)
     return all_rates, (pd.concat(monthly, ignore_index=True) if monthly else None)
+
+
+def hidden_mask(acc: pd.DataFrame, max_hidden: int = MAX_HIDDEN_GROUP_SIZE) -> tuple[pd.Series, pd.Series]:
+    """Which monthly figures of :func:`accumulated_sick_rate` must not be shown.
+
+    A month whose group has ``max_hidden`` or fewer employees is hidden; so is
+    every accumulated (year-to-date) figure from that month to December,
+    since the difference between two accumulated figures would reveal it.
+
+    Returns:
+        ``(month_hidden, ytd_hidden)``, boolean Series aligned with ``acc``.
+    """
+    month_hidden = (acc["employees"].notna() & (acc["employees"] <= max_hidden)).fillna(False).astype(bool)
+    ytd_hidden = month_hidden.astype(int).groupby([acc["group"], acc["year"]]).cummax().astype(bool)
+    return month_hidden, ytd_hidden

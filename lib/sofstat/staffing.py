@@ -49,7 +49,7 @@ CSV_COLUMNS = [
 
 # A line "starts like a row" when it begins with a 2-, 5- or 7-digit code
 # followed by a space and more text.
-_ROW_START = re.compile(r"^\s*(\d{7}|\d{5}|\d{2})\s+(\S.*)$")
+_ROW_START = re.compile(r"^\s*([0-9]{7}|[0-9]{5}|[0-9]{2})\s+(\S.*)$")
 # A line that ends like a row (headcount, FTE, mean age) but did not start
 # like one: a damaged code must not make a row vanish.
 _ROW_TAIL = re.compile(
@@ -60,15 +60,15 @@ _ROW_TAIL = re.compile(
 # first (the longest name), and _split_numbers keeps it whenever FTE is not
 # above headcount; rows where it is are read again the slow way.
 _FAST_ROW = re.compile(
-    r"^[^\S\n]*(\d{7}|\d{5}|\d{2})[^\S\n]+(\S.*?[^\s*])[^\S\n]+(\d+)(\*?)"
-    r"[^\S\n]+(\d+(?:[,.]\d+)?)[^\S\n]+(\d+(?:[,.]\d+)?)[^\S\n]*$"
+    r"^[^\S\n]*([0-9]{7}|[0-9]{5}|[0-9]{2})[^\S\n]+(\S.*?[^\s*])[^\S\n]+([0-9]+)(\*?)"
+    r"[^\S\n]+([0-9]+(?:[,.][0-9]+)?)[^\S\n]+([0-9]+(?:[,.][0-9]+)?)[^\S\n]*$"
 )
 # Every line, in one pass: the fast shape, or anything else (last group).
 _LINE = re.compile(r"^(?:" + _FAST_ROW.pattern[1:-1] + r"|(.*))$", re.MULTILINE)
 _ODD_SPACE = re.compile(r"\s\s|[^\S ]")
-_MANAGERS = re.compile(r"\(\s*\*\s*(\d+)\s*chef(?:er)?\s*\)", re.IGNORECASE)
-_INT = re.compile(r"^[-\u2212]?(?:\d{1,3}(?: \d{3})+|\d+)$")
-_DEC = re.compile(r"^[-\u2212]?(?:\d{1,3}(?: \d{3})+|\d+)(?:[,.]\d+)?$")
+_MANAGERS = re.compile(r"\(\s*\*\s*([0-9]+)\s*chef(?:er)?\s*\)", re.IGNORECASE)
+_INT = re.compile(r"^[-\u2212]?(?:[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)$")
+_DEC = re.compile(r"^[-\u2212]?(?:[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)(?:[,.][0-9]+)?$")
 _MONTHS = {
     m: i
     for i, m in enumerate(
@@ -407,7 +407,7 @@ def _read_tabular(source: _io.Source) -> tuple[_Rows, list[str], Path | None, st
     for row in table.rows:
         code, name, emp, fte, age, mgr = row.cells
         try:
-            if not re.fullmatch(r"\d{7}|\d{5}|\d{2}", code):
+            if not re.fullmatch(r"[0-9]{7}|[0-9]{5}|[0-9]{2}", code):
                 raise ValueError(f"unit code {code!r} is not 2, 5 or 7 digits")
             if not name:
                 raise ValueError("empty unit name")
@@ -480,6 +480,8 @@ def read_staffing(source: _io.Source, period: str | None = None) -> pd.DataFrame
         period = _io.period_from_path(path) or title_period
     if period is None:
         raise InputError(name, None, "", "cannot tell the period: pass period='YYYY-MM'")
+    if not re.fullmatch(r"(19|20)[0-9]{2}-(0[1-9]|1[0-2])", str(period)):
+        raise ValueError(f"period must be 'YYYY-MM', not {period!r}")
     codes = pd.Series(rows.code, dtype="str")
     df = pd.DataFrame(
         {

@@ -107,7 +107,8 @@ def read_survey(source: _io.Source, questions: pd.DataFrame | None = None) -> pd
         ``unit_code`` (str), ``category`` (``positiv``/``neutral``/
         ``negativ``), ``share`` (float, percent; answers 4–5, 3 and 1–2
         summed), ``respondents`` (Int64, missing when not given),
-        ``approximate`` (bool) and ``source`` (str; the ``källa`` column, else
+        ``approximate`` (bool; always true for a share written as a
+        fraction) and ``source`` (str; the ``källa`` column, else
         the file name).
 
     Raises:
@@ -130,13 +131,13 @@ def read_survey(source: _io.Source, questions: pd.DataFrame | None = None) -> pd
         def bad(reason: str, row=row) -> InputError:
             return InputError(table.name, row.line, row.text, reason)
 
-        if not re.fullmatch(r"(19|20)\d\d", cell["år"]):
+        if not re.fullmatch(r"(19|20)[0-9][0-9]", cell["år"]):
             raise bad(f"year {cell['år']!r} is not a four-digit year")
         if cell["fråga"] not in known:
             raise bad(f"unknown question id {cell['fråga']!r} (see data/raw/survey_questions.csv)")
         if cell["grupp"] not in GROUPS:
             raise bad(f"unknown group {cell['grupp']!r} (medarbetare or chefer)")
-        if not re.fullmatch(r"\d{7}|\d{5}|\d{2}", cell["enhet"]):
+        if not re.fullmatch(r"[0-9]{7}|[0-9]{5}|[0-9]{2}", cell["enhet"]):
             raise bad(f"unit code {cell['enhet']!r} is not 2, 5 or 7 digits")
         answer = cell["svar"].strip().lower()
         category = _ANSWER_CATEGORY.get(answer, answer if answer in CATEGORIES else None)
@@ -159,6 +160,10 @@ def read_survey(source: _io.Source, questions: pd.DataFrame | None = None) -> pd
         approx_text = cell.get("ungefärlig", "").strip().lower()
         if approx_text not in ("", "ja", "nej"):
             raise bad(f"ungefärlig must be ja or nej, not {approx_text!r}")
+        if _FRACTION.match(cell["andel"]):
+            if approx_text == "nej":
+                raise bad("a share given as a fraction is approximate: ungefärlig cannot be nej")
+            approx_text = "ja"
         group_key = (int(cell["år"]), cell["fråga"], cell["grupp"], cell["enhet"])
         key = (*group_key, category)
         entry = agg.setdefault(

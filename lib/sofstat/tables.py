@@ -31,8 +31,8 @@ def units_table(spm: pd.DataFrame) -> Table:
             "Tillsvidareanställda": spm["employees"],
             "Årsarbetare": spm["fte"],
             "Chefer": spm["managers"],
-            "Medarbetare per chef": spm["employees_per_manager"].round(1),
-            "Årsarbetare per chef": spm["fte_per_manager"].round(1),
+            "Medarbetare per chef": spm["employees_per_manager"],
+            "Årsarbetare per chef": spm["fte_per_manager"],
             "Grundtal": spm["guideline_base"],
             "Maxgräns": spm["guideline_max"],
             "Status": spm["status"],
@@ -69,9 +69,9 @@ def departments_table(summary: pd.DataFrame) -> Table:
             "Enheter": summary["units"],
             "Chefer": summary["managers"],
             "Tillsvidareanställda": summary["employees"],
-            "Medarbetare per chef": summary["employees_per_manager"].round(1),
-            "Median per enhet": summary["median_employees_per_manager"].round(1),
-            "Högst per enhet": summary["max_employees_per_manager"].round(1),
+            "Medarbetare per chef": summary["employees_per_manager"],
+            "Median per enhet": summary["median_employees_per_manager"],
+            "Högst per enhet": summary["max_employees_per_manager"],
             "Inom grundtal": summary["within_base"],
             "Över grundtal": summary["over_base"],
             "Över maxgräns": summary["over_max"],
@@ -103,15 +103,15 @@ def departments_table(summary: pd.DataFrame) -> Table:
 def over_base_table(spm: pd.DataFrame) -> Table:
     """The units above their base, largest first (``over_grundtal``)."""
     over = spm[spm["status"] != gl.STATUS_WITHIN].sort_values(
-        ["employees_per_manager", "unit_code"], ascending=[False, True]
+        ["employees_per_manager", "unit_code"], ascending=[False, True], kind="stable"
     )
     data = pd.DataFrame(
         {
             "Enhet": over["unit_name"],
             "Avdelning": over["department_name"],
-            "Medarbetare per chef": over["employees_per_manager"].round(1),
+            "Medarbetare per chef": over["employees_per_manager"],
             "Grundtal": over["guideline_base"],
-            "Över grundtal med": (over["employees_per_manager"] - over["guideline_base"]).round(1),
+            "Över grundtal med": over["employees_per_manager"] - over["guideline_base"],
             "Status": over["status"],
         }
     ).reset_index(drop=True)
@@ -127,8 +127,8 @@ def size_summary(ind: dict) -> str:
     """Swedish sentences (Markdown) with the headline indicators."""
     units, managers = ind["units"], ind["managers"]
     lines = [
-        f"- **Enheter inom grundtal:** {fmt_share(ind['units_within_base'], units)}.",
-        f"- **Chefer vars enhet är inom grundtal:** {fmt_share(ind['managers_within_base'], managers)}.",
+        f"- **Enheter inom grundtal:** {fmt_share(ind['units_within_base'], units, 1)}.",
+        f"- **Chefer vars enhet är inom grundtal:** {fmt_share(ind['managers_within_base'], managers, 1)}.",
         f"- **Enheter över grundtal men inom maxgräns:** {fmt_int(ind['units_over_base'])}.",
         f"- **Enheter över maxgräns:** {fmt_int(ind['units_over_max'])}.",
         f"- **Medarbetare per chef, median över enheterna:** "
@@ -140,7 +140,9 @@ def size_summary(ind: dict) -> str:
 
 def named_units(spm: pd.DataFrame, status: str) -> str:
     """A Swedish sentence naming the units with ``status`` (or saying there are none)."""
-    g = spm[spm["status"] == status].sort_values("employees_per_manager", ascending=False)
+    g = spm[spm["status"] == status].sort_values(
+        ["employees_per_manager", "unit_code"], ascending=[False, True], kind="stable"
+    )
     if g.empty:
         return f"Inga enheter har status *{status}*."
     names = [
@@ -164,18 +166,32 @@ def totals_table(check: pd.DataFrame) -> Table:
             "Rad i tabellen": check["unit_name"],
             "Mått": check["measure"].map(_MEASURES),
             "Publicerat": check["published"],
-            "Summerat": check["summed"].round(2),
-            "Skillnad": check["difference"].round(2),
+            "Summerat": check["summed"],
+            "Skillnad": check["difference"],
             "Rader": check["rows_summed"],
-            "Utöver avrundning": check["beyond_rounding"].map({True: "ja", False: "nej"}),
+            "Utöver avrundning": [
+                "–" if h else ("ja" if b else "nej")
+                for b, h in zip(
+                    check["beyond_rounding"],
+                    check.get("hidden", pd.Series(False, index=check.index)),
+                    strict=True,
+                )
+            ],
         }
     )
+    notes = []
+    if "hidden" in check and check["hidden"].any():
+        notes.append(
+            "– för medelålder: visas inte, eftersom en dold enhets medelålder annars kunde räknas fram "
+            "(samma regel som i avsnittet om ålder)."
+        )
     return Table(
         "kontroll_summor",
         "Kontroll: stämmer avdelningarnas och nämndens summor med raderna under dem?",
         data,
         {"Publicerat": _compact, "Summerat": _compact, "Skillnad": _compact, "Rader": INT},
-        [
+        notes
+        + [
             "Medelålder summeras som medelvärde vägt med antal tillsvidareanställda. "
             "Utöver avrundning: tillsvidareanställda – varje skillnad; årsarbetare – mer än 0,01 per "
             "summerad rad; medelålder – mer än 0,1 år. Nämndens summa = avdelningarna + enheter utan "
@@ -242,12 +258,12 @@ def age_departments_table(depts: pd.DataFrame, min_employees: int) -> Table:
             "Tillsvidareanställda": depts["employees"],
             "Enheter": depts["units"],
             "Medelålder, publicerad": depts["published_mean_age"],
-            "Medelålder, vägd från enheterna": depts["weighted_mean_age"].round(2),
+            "Medelålder, vägd från enheterna": depts["weighted_mean_age"],
             "Enheter som visas": depts["units_shown"],
             "Lägsta enhet": depts["min_unit_age"],
             "Median enhet": depts["median_unit_age"],
             "Högsta enhet": depts["max_unit_age"],
-            "Spännvidd": depts["range"].round(1),
+            "Spännvidd": depts["range"],
         }
     )
     notes = [
@@ -322,10 +338,17 @@ def source_line(staffing: pd.DataFrame, period: str) -> str:
     )
 
 
+def age_threshold_line(min_employees: int) -> str:
+    """Swedish sentence stating the small-group rule for mean age."""
+    return f" Medelåldern visas inte för grupper med färre än {fmt_int(min_employees)} tillsvidareanställda."
+
+
 def age_summary(depts: pd.DataFrame, units: pd.DataFrame, min_employees: int) -> str:
     """Swedish Markdown with the administration's mean age and its spread."""
     whole = depts.iloc[-1]
     shown = units.dropna(subset=["mean_age"])
+    if shown.empty:
+        return f"Alla enheter har färre än {fmt_int(min_employees)} tillsvidareanställda; ingen medelålder visas."
     young = shown.loc[shown["mean_age"].idxmin()]
     old = shown.loc[shown["mean_age"].idxmax()]
     return "\n".join(
