@@ -89,8 +89,12 @@ def staff_per_manager_chart(spm: pd.DataFrame, title: str = "") -> plt.Figure:
     ]
     ax.set_yticks(y, labels, fontsize=7)
     pos = 0
+    right = max(float(spm["employees_per_manager"].max()), float(spm["guideline_max"].max())) * 1.02
     for _code, g in spm.groupby("department_code", sort=False):
         top, bottom = y[pos] + 0.45, y[pos + len(g) - 1] - 0.45
+        ax.text(
+            right, top - 0.1, g["department_name"].iloc[0], ha="right", va="top", fontsize=7, style="italic"
+        )
         base, mx = g["guideline_base"].iloc[0], g["guideline_max"].iloc[0]
         ax.vlines(base, bottom, top, colors="black", linewidth=1.2)
         ax.vlines(mx, bottom, top, colors="black", linewidth=1.2, linestyles="dashed")
@@ -108,7 +112,9 @@ def staff_per_manager_chart(spm: pd.DataFrame, title: str = "") -> plt.Figure:
         Line2D([0], [0], color="black", label="Grundtal"),
         Line2D([0], [0], color="black", linestyle="dashed", label="Maxgräns (grundtal + 10)"),
     ]
-    ax.legend(handles=handles, loc="lower right", fontsize=7, frameon=False)
+    ax.legend(
+        handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=7, frameon=False
+    )
     if title:
         ax.set_title(title, loc="left")
     fig.tight_layout()
