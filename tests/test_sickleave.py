@@ -143,3 +143,12 @@ def test_month_after_a_small_month_keeps_its_own_hours_but_not_the_year_to_date(
     month_hidden, ytd_hidden = hidden_mask(acc, 10)
     assert month_hidden.tolist() == [False, True, False]
     assert ytd_hidden.tolist() == [False, True, True]
+
+
+def test_bad_counts(tmp_path):
+    p = _write(tmp_path, "år;grupp;sjuktal;antal_anställda\n2024;chefer;2,0;-3\n")
+    with pytest.raises(InputError, match="line 2: negative antal_anställda"):
+        read_sick_leave(p)
+    p = _write(tmp_path, "år;grupp;sjuktal;antal_anställda\n2024;chefer;2,0;många\n")
+    with pytest.raises(InputError, match="antal_anställda 'många' is not a whole number"):
+        read_sick_leave(p)

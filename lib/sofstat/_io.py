@@ -234,3 +234,26 @@ def period_from_path(path: Path | None) -> str | None:
         if m:
             return f"{m.group(1)}-{m.group(2)}"
     return None
+
+
+def count_cell(text: str, column: str) -> int | None:
+    """Read an optional count (respondents, employees) from a table cell.
+
+    Returns:
+        The whole number, or None for an empty cell.
+
+    Raises:
+        ValueError: with a message naming ``column``, when the cell is not a
+            whole number or is negative (callers turn it into InputError).
+    """
+    from .numbers import parse_number
+
+    if not text:
+        return None
+    try:
+        value = int(parse_number(text, integer=True))
+    except ValueError:
+        raise ValueError(f"{column} {text!r} is not a whole number") from None
+    if value < 0:
+        raise ValueError(f"negative {column}")
+    return value

@@ -96,14 +96,10 @@ def read_sick_leave(source: _io.Source) -> pd.DataFrame:
         group = cell["grupp"].strip()
         if not group:
             raise bad("empty group")
-        employees = None
-        if cell.get("antal_anställda"):
-            try:
-                employees = int(parse_number(cell["antal_anställda"], integer=True))
-            except ValueError:
-                raise bad(f"antal_anställda {cell['antal_anställda']!r} is not a whole number") from None
-            if employees < 0:
-                raise bad("negative antal_anställda")
+        try:
+            employees = _io.count_cell(cell.get("antal_anställda", ""), "antal_anställda")
+        except ValueError as exc:
+            raise bad(str(exc)) from None
         if monthly:
             m = re.fullmatch(r"((?:19|20)\d\d)-(0[1-9]|1[0-2])", cell["månad"].strip())
             if not m:

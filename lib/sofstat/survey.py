@@ -149,14 +149,10 @@ def read_survey(source: _io.Source, questions: pd.DataFrame | None = None) -> pd
             raise bad(f"share {cell['andel']!r} is not a number") from None
         if not 0 <= share <= 100:
             raise bad(f"share {cell['andel']} outside 0–100")
-        respondents = None
-        if cell["antal_svar"]:
-            try:
-                respondents = int(parse_number(cell["antal_svar"], integer=True))
-            except ValueError:
-                raise bad(f"antal_svar {cell['antal_svar']!r} is not a whole number") from None
-            if respondents < 0:
-                raise bad("negative antal_svar")
+        try:
+            respondents = _io.count_cell(cell["antal_svar"], "antal_svar")
+        except ValueError as exc:
+            raise bad(str(exc)) from None
         approx_text = cell.get("ungefärlig", "").strip().lower()
         if approx_text not in ("", "ja", "nej"):
             raise bad(f"ungefärlig must be ja or nej, not {approx_text!r}")
