@@ -207,6 +207,15 @@ p.rubrik { margin-bottom: 0.2em; }
 .jp-OutputArea-output img { max-width: 100%; height: auto; }
 nav.innehall { background: #f7f7f7; padding: 0.5em 1em; border-left: 4px solid #0072B2; }
 footer.om { margin-top: 3em; font-size: 0.8em; color: #444; border-top: 1px solid #ccc; }
+div.tabell { overflow-x: auto; }
+@media print {
+  body { max-width: none; padding: 0; font-size: 9pt; }
+  div.tabell { overflow: visible; }
+  div.tabell table.sofstat { font-size: 7pt; }
+  div.tabell table.sofstat td.tal, div.tabell table.sofstat th.tal { white-space: normal; }
+  nav.innehall { display: none; }
+  img { page-break-inside: avoid; }
+}
 """
 
 
