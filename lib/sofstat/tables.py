@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import guideline as gl
-from .numbers import fmt_int, fmt_number, fmt_percent, fmt_share
+from .numbers import fmt_int, fmt_number, fmt_share
 from .present import INT, Table, dec
 
 _MONTHS = "januari februari mars april maj juni juli augusti september oktober november december".split()
@@ -311,7 +311,6 @@ __all__ = [
     "source_line",
     "age_units_table",
     "departments_table",
-    "fmt_percent",
     "month_label",
     "named_units",
     "over_base_table",
