@@ -32,6 +32,14 @@ from pathlib import Path
 
 import nbformat
 
+# papermill, nbclient and jupyter_client are not safe to import for the first
+# time from several threads at once (a worker could see the partially
+# initialised jupyter_client.manager); import them here, once, in the thread
+# that imports this module, before any worker starts.
+import papermill as pm
+from nbconvert import HTMLExporter
+from papermill.exceptions import PapermillExecutionError
+
 from . import __version__, paths
 from .catalog import ROLES, Period, find_period, load_catalog
 
@@ -127,9 +135,6 @@ class _Job:
 
 def _execute(job: _Job) -> str | None:
     """Run one notebook with papermill; return None or an error description."""
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
-
     try:
         pm.execute_notebook(
             str(job.notebook),
@@ -159,7 +164,6 @@ def _execute(job: _Job) -> str | None:
 def _warm_up() -> None:
     """Load what the parent needs after the notebooks (nbconvert's templates,
     openpyxl) while the kernels work, so it is not on the critical path."""
-    from nbconvert import HTMLExporter
     from openpyxl import Workbook  # noqa: F401
 
     HTMLExporter(template_name="lab").from_notebook_node(nbformat.v4.new_notebook())
@@ -242,8 +246,6 @@ def build_html(
     Returns:
         The page, deterministic for the same notebooks.
     """
-    from nbconvert import HTMLExporter
-
     thresholds = thresholds or {}
     merged = nbformat.v4.new_notebook()
     merged.metadata = notebooks[0][1].metadata if notebooks else {}
