@@ -1,0 +1,134 @@
+"""Small groups in a public document: which figures must not be shown.
+
+Every small-group rule of the report lives here, and nothing else in the
+library compares a group size with a threshold:
+
+- **mean age** is hidden for a group of fewer than ``min_employees_age``
+  employees (primary), and for a department (or the whole administration)
+  when its hidden units together have fewer than that many employees, since
+  the hidden unit's mean age could otherwise be worked out from the
+  department's and the units shown (secondary);
+- **survey** results are hidden for fewer than ``min_respondents``;
+- **sick leave** is hidden for a group of ``max_hidden_sick_leave`` or fewer
+  employees in any month of the year, and every year-to-date figure from
+  that month on (the difference of two would reveal it);
+- a figure whose group size is **unknown** is hidden, unless its row says it
+  was already published by its source (the report then cites it as such).
+
+The thresholds' defaults are in :mod:`sofstat.config`. Each function
+returns boolean masks (True = hide) aligned with its input.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import config
+
+
+def _known(size: pd.Series) -> pd.Series:
+    return pd.Series(size, copy=False).notna().to_numpy()
+
+
+def _bool(values, index) -> pd.Series:
+    return pd.Series(values, index=index, dtype="bool")
+
+
+def age_hidden(employees: pd.Series, min_employees_age: int = config.MIN_EMPLOYEES_AGE) -> pd.Series:
+    """Units whose mean age is hidden: fewer than ``min_employees_age`` employees (or unknown).
+
+    Returns:
+        A boolean Series aligned with ``employees``.
+    """
+    size = pd.to_numeric(employees, errors="coerce")
+    return _bool(~_known(size) | (size.fillna(0).to_numpy() < min_employees_age), employees.index)
+
+
+def department_ages_hidden(
+    department: pd.Series,
+    employees: pd.Series,
+    unit_hidden: pd.Series,
+    min_employees_age: int = config.MIN_EMPLOYEES_AGE,
+) -> tuple[pd.Series, bool]:
+    """Secondary hiding of mean age for departments and the whole administration.
+
+    A department's mean age is hidden when its hidden units have between 1
+    and ``min_employees_age - 1`` employees together, or the department itself
+    has fewer than ``min_employees_age``. The whole administration's is hidden
+    when the hidden units of the departments hidden that way have between 1
+    and ``min_employees_age - 1`` employees together.
+
+    Args:
+        department: each unit's department code.
+        employees: each unit's employees.
+        unit_hidden: :func:`age_hidden` of the units.
+
+    Returns:
+        ``(hidden, board_hidden)``: a boolean Series indexed by department
+        code (in order of first appearance) and a bool for the administration.
+    """
+    frame = pd.DataFrame(
+        {
+            "department": department.to_numpy(),
+            "employees": pd.to_numeric(employees).to_numpy(),
+            "hidden_employees": pd.to_numeric(employees).where(unit_hidden.to_numpy(), 0).to_numpy(),
+        }
+    )
+    sums = frame.groupby("department", sort=False)[["employees", "hidden_employees"]].sum()
+    hidden_emp = sums["hidden_employees"]
+    hidden = ((hidden_emp > 0) & (hidden_emp < min_employees_age)) | (sums["employees"] < min_employees_age)
+    exposed = int(hidden_emp[hidden].sum())
+    return hidden.astype(bool), bool(0 < exposed < min_employees_age)
+
+
+def survey_hidden(
+    respondents: pd.Series,
+    published: pd.Series | None = None,
+    min_respondents: int = config.MIN_RESPONDENTS,
+) -> pd.Series:
+    """Survey results that must not be shown: fewer than ``min_respondents``,
+    or an unknown number of respondents in a row not published by its source.
+
+    Returns:
+        A boolean Series aligned with ``respondents``.
+    """
+    size = pd.to_numeric(respondents, errors="coerce")
+    pub = _published(published, respondents.index)
+    known = _known(size)
+    small = known & (size.fillna(0).to_numpy() < min_respondents)
+    return _bool(small | (~known & ~pub), respondents.index)
+
+
+def sick_leave_hidden(
+    employees: pd.Series,
+    published: pd.Series | None = None,
+    max_hidden_sick_leave: int = config.MAX_HIDDEN_SICK_LEAVE,
+) -> pd.Series:
+    """Sick-leave figures that must not be shown: a group of ``max_hidden_sick_leave``
+    or fewer employees, or of unknown size in a row not published by its source.
+
+    Returns:
+        A boolean Series aligned with ``employees``.
+    """
+    size = pd.to_numeric(employees, errors="coerce")
+    pub = _published(published, employees.index)
+    known = _known(size)
+    small = known & (size.fillna(0).to_numpy() <= max_hidden_sick_leave)
+    return _bool(small | (~known & ~pub), employees.index)
+
+
+def year_to_date_hidden(month_hidden: pd.Series, group: pd.Series, year: pd.Series) -> pd.Series:
+    """Year-to-date figures hidden because a month of the same group and year,
+    up to and including theirs, is hidden (rows sorted by month within a group).
+
+    Returns:
+        A boolean Series aligned with ``month_hidden``.
+    """
+    as_int = month_hidden.astype("int64")
+    return as_int.groupby([group.to_numpy(), year.to_numpy()]).cummax().astype(bool)
+
+
+def _published(published: pd.Series | None, index) -> object:
+    if published is None:
+        return pd.Series(False, index=index).to_numpy()
+    return pd.Series(published, copy=False).fillna(False).astype(bool).to_numpy()

@@ -1,0 +1,313 @@
+"""The staffing table as published: text extracted from the PDF of SOF's plan.
+
+One organisational row per line (``5200307 Roma Äldreboende (*2 chefer)
+56* 54,80 45,6``), names that may wrap onto the next lines, and page debris
+between rows. Every line is classified as exactly one of:
+
+- a **row**: a 2-, 5- or 7-digit code, a name, headcount, FTE and mean age;
+- a **continuation** of a row whose name wrapped (at most two more lines);
+- **debris**: blank, the table title (``Tabell 3. …``), the column headings,
+  a page number (``4 (15)``), a span of years (``2024-2027``) or a line of
+  words without digits (a running page header or footer);
+- an **error**: anything else, reported with file, line and text.
+
+Reading is linear in the size of the text: one regular-expression pass (no
+nested quantifiers; runs of spaces are collapsed first) reads the lines of
+the common shape, and the rest are read one by one, token by token.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .. import config
+from ..vocabulary import MONTHS
+from .numbers import normalise_spaces, parse_number
+from .source import Problems, Text
+
+#: Words of the table's column headings.
+HEADING_WORDS = frozenset(
+    "antal tillsvidareanställda årsarbetare enligt anställningsavtal medelålder medarbetare per chef".split()
+)
+_CODE = r"(?:" + config.UNIT_CODE_PATTERN + r")"
+_ROW_START = re.compile(r" *(" + _CODE + r") +(\S.*)")
+# The common shape, whole line, possessive so that it cannot backtrack: code,
+# name (shortest first), headcount[*], FTE and mean age with decimals.
+_FAST = r" ?(" + _CODE + r") ([^\n]*?[^\s*]) ([0-9]++)(\*?+) ([0-9]++[,.][0-9]++) ([0-9]++[,.][0-9]++) ?"
+_LINE = re.compile(r"^(?:" + _FAST + r"|[^\n]*+)$", re.MULTILINE)
+_MANAGERS = re.compile(r"\( *\* *([0-9]{1,6}) *chef(?:er)? *\)", re.IGNORECASE)
+_INT = re.compile(r"[-\u2212]?(?:[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)")
+_DEC = re.compile(r"[-\u2212]?(?:[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)(?:[,.][0-9]+)?")
+_LETTER = re.compile(r"[^\W\d_]")
+_TITLE = re.compile(r" *tabell +[0-9]+\b", re.IGNORECASE)
+_TITLE_PERIOD = re.compile(r"\b(" + "|".join(MONTHS) + r") +(" + config.YEAR_PATTERN + r")\b", re.IGNORECASE)
+_PAGE = re.compile(r" *(?:sida +)?[0-9]{1,4} *(?:\( *[0-9]{1,4} *\)|av +[0-9]{1,4}) *", re.IGNORECASE)
+_YEARS = re.compile(r" *" + config.YEAR_PATTERN + r" *[-\u2013] *" + config.YEAR_PATTERN + r" *")
+_DIGIT = re.compile(r"[0-9]")
+# How far an FTE may exceed the headcount and still be read as a (bad) row
+# rather than as a sign that a digit belongs to the name (see _split_numbers).
+_FTE_TYPO_RATIO = 1.5
+_MAX_WRAP_LINES = 3
+
+
+@dataclass
+class Rows:
+    """Rows as columns (fast to build into a DataFrame), with their lines."""
+
+    code: list[str] = field(default_factory=list)
+    name: list[str] = field(default_factory=list)
+    employees: list[int] = field(default_factory=list)
+    fte: list[float] = field(default_factory=list)
+    age: list[float] = field(default_factory=list)
+    managers: list[int] = field(default_factory=list)
+    first: list[int] = field(default_factory=list)
+    last: list[int] = field(default_factory=list)
+    texts: dict[int, str] = field(default_factory=dict)  # row -> text, where not one line
+    debris: list[tuple[int, str, str]] = field(default_factory=list)  # (line, kind, text)
+    blank: int = 0
+
+    def add(self, code, name, employees, fte, age, managers, first, last, text=None) -> None:
+        if text is not None:
+            self.texts[len(self.code)] = text
+        self.code.append(code)
+        self.name.append(name)
+        self.employees.append(employees)
+        self.fte.append(fte)
+        self.age.append(age)
+        self.managers.append(managers)
+        self.first.append(first)
+        self.last.append(last)
+
+
+class _Unreadable(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def starts_like_row(line: str) -> bool:
+    """True when ``line`` begins with a unit code followed by text."""
+    return _ROW_START.match(normalise_spaces(line)) is not None
+
+
+def debris_kind(line: str) -> str | None:
+    """What kind of page debris ``line`` is (Swedish, for the data-quality
+    section), or None when it is not debris."""
+    text = normalise_spaces(line).strip()
+    if not text:
+        return "tom rad"
+    if _TITLE.match(text):
+        return "tabellrubrik"
+    if all(w.lower() in HEADING_WORDS for w in text.split()):
+        return "kolumnrubrik"
+    if _PAGE.fullmatch(text):
+        return "sidnummer"
+    if _YEARS.fullmatch(text):
+        return "sidhuvud (årtal)"
+    if not _DIGIT.search(text) and _LETTER.search(text):
+        return "sidhuvud eller sidfot (text utan siffror)"
+    return None
+
+
+def _split_numbers(rest: str) -> tuple[str, str, bool, str, str]:
+    """Split ``name headcount[*] fte age`` into its parts.
+
+    Thousands separators make the split ambiguous (``Visby 1 29`` vs
+    ``1 555``), so every split whose numbers are well-formed is tried, the
+    one that leaves the longest name first, and the first with FTE not above
+    headcount wins. If the longest-name split has FTE only a little above
+    headcount, it is taken (and later rejected as FTE above headcount)
+    rather than silently moving a digit from the name into the headcount.
+
+    Raises:
+        _Unreadable: when no split works.
+    """
+    tokens = rest.split()
+    if len(tokens) < 4:
+        raise _Unreadable("expected a name, headcount, FTE and mean age")
+    age = tokens[-1]
+    if not _DEC.fullmatch(age):
+        raise _Unreadable("the last value is not a mean age")
+    first_valid = None
+    for total in range(2, 7):
+        for n_fte in range(1, 4):
+            n_emp = total - n_fte
+            if not 1 <= n_emp <= 3 or n_emp + n_fte + 2 > len(tokens):
+                continue
+            fte = " ".join(tokens[-1 - n_fte : -1])
+            emp_tokens = tokens[-1 - n_fte - n_emp : -1 - n_fte]
+            starred = emp_tokens[-1].endswith("*")
+            emp = " ".join(emp_tokens).removesuffix("*")
+            if "*" in emp or not _INT.fullmatch(emp) or not _DEC.fullmatch(fte):
+                continue
+            name = " ".join(tokens[: -1 - n_fte - n_emp])
+            if not _LETTER.search(name):
+                continue
+            candidate = (name, emp, starred, fte, age)
+            try:
+                emp_v = parse_number(emp, integer=True)
+                fte_v = parse_number(fte)
+            except ValueError:
+                continue
+            if fte_v <= emp_v or emp_v < 0 or fte_v < 0:
+                if first_valid is not None and first_valid[1] <= _FTE_TYPO_RATIO * first_valid[2]:
+                    return first_valid[0]
+                return candidate
+            if first_valid is None:
+                first_valid = (candidate, fte_v, max(emp_v, 0))
+    if first_valid is not None:
+        return first_valid[0]
+    raise _Unreadable("cannot read headcount, FTE and mean age at the end of the line")
+
+
+def managers_in_name(name: str) -> tuple[str, int | None]:
+    """Split ``"Pjäsen (*4 chefer)"`` into ``("Pjäsen", 4)``; ``(name, None)`` without a marker.
+
+    Raises:
+        _Unreadable: for a marker with 0 managers or more than one marker.
+    """
+    found = _MANAGERS.findall(name)
+    if not found:
+        return name, None
+    if len(found) > 1:
+        raise _Unreadable("more than one (*N chefer) in the name")
+    n = int(found[0])
+    if n < 1:
+        raise _Unreadable("(*N chefer) with N below 1")
+    clean = " ".join(_MANAGERS.sub(" ", name).split())
+    if not clean:
+        raise _Unreadable("empty unit name")
+    return clean, n
+
+
+def _parse(line: str):
+    m = _ROW_START.fullmatch(normalise_spaces(line))
+    if not m:
+        raise _Unreadable("does not start with a unit code")
+    name, emp, starred, fte, age = _split_numbers(m.group(2))
+    try:
+        values = parse_number(emp, integer=True), parse_number(fte), parse_number(age)
+    except ValueError as exc:
+        raise _Unreadable(str(exc)) from None
+    clean, n = managers_in_name(name)
+    if starred and n is None:
+        raise _Unreadable("headcount marked * but the name has no (*N chefer)")
+    return m.group(1), clean, *values, 1 if n is None else n
+
+
+def read_published(text: Text) -> tuple[Rows, str | None]:
+    """Read the published text; return the rows (with debris) and the period of the title.
+
+    Raises:
+        InputError: with every line that is neither a row, a continuation nor
+            known debris, and every row that starts like one but cannot be read.
+    """
+    problems = Problems(text.name)
+    lines = text.lines
+    flat = re.sub(r" {2,}", " ", normalise_spaces("\n".join(lines)))
+    found = _LINE.findall(flat)
+    if len(found) != len(lines):  # cannot happen; be safe rather than fast
+        found = [("",) * 6] * len(lines)
+    rows = Rows()
+    claimed = [False] * len(lines)
+    for i, (code, name, emp, star, fte, age) in enumerate(found):
+        if not code or claimed[i]:
+            continue
+        fte_v, emp_v = float(fte.replace(",", ".")), int(emp) if len(emp) <= 9 else -1
+        if fte_v > emp_v or len(fte) > 20 or len(age) > 20 or star or "(" in name:
+            continue  # read slowly: a digit of the name may belong to the headcount, or a marker
+        rows.add(code, name, emp_v, fte_v, float(age.replace(",", ".")), 1, i + 1, i + 1)
+        claimed[i] = True
+    _read_rest(lines, claimed, rows, problems)
+    problems.raise_if_any()
+    order = sorted(range(len(rows.code)), key=rows.first.__getitem__)
+    if order != list(range(len(order))):
+        rows = _reorder(rows, order)
+    return rows, _period_from_title(lines)
+
+
+def _read_rest(lines: list[str], claimed: list[bool], rows: Rows, problems: Problems) -> None:
+    """Classify, one by one, every line the fast pass did not read."""
+    i, n = 0, len(lines)
+    while i < n:
+        if claimed[i]:
+            i += 1
+            continue
+        line = lines[i]
+        if not line.strip():
+            rows.blank += 1
+            i += 1
+            continue
+        if not starts_like_row(line):
+            kind = debris_kind(line)
+            if kind is not None:
+                rows.debris.append((i + 1, kind, line))
+            else:
+                problems.add(i + 1, line, _not_a_row(line))
+            i += 1
+            continue
+        used, joined, parsed, reason = [i], line, None, ""
+        try:
+            parsed = _parse(line)
+        except _Unreadable as exc:
+            reason = exc.reason
+            j = i + 1
+            while parsed is None and j < n and len(used) < _MAX_WRAP_LINES:
+                if not lines[j].strip():
+                    j += 1
+                    continue
+                if claimed[j] or (starts_like_row(lines[j]) and _parses(lines[j])):
+                    break  # the next line is a row of its own
+                joined = joined.rstrip() + " " + lines[j].strip()
+                used.append(j)
+                try:
+                    parsed = _parse(joined)
+                except _Unreadable:
+                    pass
+                j += 1
+        if parsed is None:
+            problems.add(i + 1, line, f"starts like a row but cannot be read: {reason}")
+            i += 1
+            continue
+        code, name, emp, fte, age, managers = parsed
+        rows.add(code, name, emp, fte, age, managers, i + 1, used[-1] + 1, joined if len(used) > 1 else None)
+        for k in used:
+            claimed[k] = True
+        i = i + 1
+
+
+def _parses(line: str) -> bool:
+    try:
+        _parse(line)
+    except _Unreadable:
+        return False
+    return True
+
+
+def _not_a_row(line: str) -> str:
+    try:
+        _split_numbers(normalise_spaces(line))
+    except _Unreadable:
+        return "not a table row, a wrapped name or known page debris"
+    return "looks like a table row but has no 2-, 5- or 7-digit unit code"
+
+
+def _reorder(rows: Rows, order: list[int]) -> Rows:
+    out = Rows(debris=rows.debris, blank=rows.blank)
+    position = {k: pos for pos, k in enumerate(order)}
+    for name in ("code", "name", "employees", "fte", "age", "managers", "first", "last"):
+        values = getattr(rows, name)
+        setattr(out, name, [values[k] for k in order])
+    out.texts = {position[k]: t for k, t in rows.texts.items()}
+    return out
+
+
+def _period_from_title(lines: list[str]) -> str | None:
+    for line in lines:
+        if starts_like_row(line):
+            break
+        m = _TITLE_PERIOD.search(line)
+        if m:
+            return f"{m.group(2)}-{MONTHS.index(m.group(1).lower()) + 1:02d}"
+    return None

@@ -1,0 +1,178 @@
+"""Managers' sick leave: monthly hours from the pay system, or published rates.
+
+Two CSV shapes (Swedish Excel conventions, or ``.xlsx``):
+
+- monthly hours: ``månad;grupp;sjuktimmar;ordinarie_timmar[;antal_anställda]``
+  with ``månad`` as ``YYYY-MM``;
+- published rates: ``år;grupp;sjuktal[;antal_anställda[;publicerad[;källa]]]``
+  (percent); ``publicerad`` = ``ja`` marks a rate already published by its
+  source (``källa``), which the report cites as published.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import config
+from ..errors import InputError
+from . import source as src
+
+MONTHLY = ["månad", "grupp", "sjuktimmar", "ordinarie_timmar"]
+MONTHLY_OPTIONAL = ["antal_anställda"]
+RATES = ["år", "grupp", "sjuktal"]
+RATES_OPTIONAL = ["antal_anställda", "publicerad", "källa"]
+COLUMNS = [
+    "year",
+    "month",
+    "group",
+    "sick_hours",
+    "ordinary_hours",
+    "rate",
+    "employees",
+    "published",
+    "source",
+]
+
+
+def read_sick_leave(source: src.Source) -> pd.DataFrame:
+    """Read sick leave in either shape.
+
+    Args:
+        source: a ``.csv``/``.xlsx`` path, or the CSV text itself.
+
+    Returns:
+        A DataFrame with ``year`` (int), ``month`` (str ``YYYY-MM``; missing
+        for published annual rates), ``group`` (str), ``sick_hours`` and
+        ``ordinary_hours`` (float; missing for rates), ``rate`` (percent: the
+        month's own rate for hours, the published rate otherwise),
+        ``employees`` (Int64, missing when not given), ``published`` (bool)
+        and ``source``. ``df.attrs["shape"]`` is ``"monthly"`` or ``"rates"``.
+
+    Raises:
+        InputError: naming file, line and text (all problems in
+            ``.problems``), for a header that is neither shape, a bad month or
+            year, an empty group, a negative or non-numeric value, hours above
+            10 000 000 000, sick hours above ordinary hours, ordinary hours of
+            zero, a rate above 100, ``publicerad`` other than ja/nej, or the
+            same group and month (or year) twice.
+    """
+    try:
+        table = src.read_table(source, MONTHLY, MONTHLY_OPTIONAL, text_columns={"månad", "grupp"})
+        monthly = True
+    except InputError as exc:
+        if not exc.reason.startswith("header differs"):
+            raise
+        try:
+            table = src.read_table(
+                source, RATES, RATES_OPTIONAL, text_columns={"år", "grupp", "publicerad", "källa"}
+            )
+        except InputError as exc2:
+            if not exc2.reason.startswith("header differs"):
+                raise
+            raise InputError(
+                exc2.source,
+                exc2.line,
+                exc2.text,
+                "header is neither " + ";".join(MONTHLY) + " nor " + ";".join(RATES) + " (see the README)",
+            ) from None
+        monthly = False
+    problems = src.Problems(table.name)
+    f = table.frame
+    n = len(f)
+    group = f["grupp"]
+    problems.rows(table, (group == "").to_numpy(), "empty group")
+    employees = (
+        src.counts(table, "antal_anställda", problems, "antal_anställda")
+        if "antal_anställda" in f
+        else pd.Series([pd.NA] * n, dtype="Int64")
+    )
+    source_name = config.display_path(table.path) if table.path else table.name
+    if monthly:
+        month = f["månad"]
+        ok = month.str.fullmatch(config.MONTH_PATTERN).fillna(False).to_numpy(bool)
+        problems.rows(table, ~ok, lambda i: f"month {month.iloc[i][:20]!r} is not YYYY-MM")
+        sick = _hours(table, "sjuktimmar", problems)
+        ordinary = _hours(table, "ordinarie_timmar", problems)
+        problems.rows(table, ordinary == 0, "ordinary hours are zero")
+        problems.rows(
+            table,
+            sick > ordinary,
+            lambda i: f"sick hours ({sick[i]:g}) above ordinary hours ({ordinary[i]:g})",
+        )
+        key = month
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate = 100 * sick / ordinary
+        year = month.str.slice(0, 4)
+        published = np.zeros(n, dtype=bool)
+        sources = pd.Series([source_name] * n, dtype="str")
+    else:
+        year = f["år"]
+        ok = year.str.fullmatch(config.YEAR_PATTERN).fillna(False).to_numpy(bool)
+        problems.rows(table, ~ok, lambda i: f"year {year.iloc[i][:20]!r} is not a four-digit year")
+        rate = table.numbers("sjuktal", problems, "sjuktal")
+        problems.rows(table, rate < 0, "negative sjuktal")
+        problems.rows(table, rate > 100, lambda i: f"rate {rate[i]:g} % above 100")
+        problems.rows(
+            table, np.isnan(rate) & (f["sjuktal"].astype("str").fillna("") == "").to_numpy(), "no sjuktal"
+        )
+        words = f["publicerad"].str.lower() if "publicerad" in f else pd.Series([""] * n, dtype="str")
+        problems.rows(
+            table,
+            ~words.isin(["", "ja", "nej"]).to_numpy(),
+            lambda i: f"publicerad must be ja or nej, not {words.iloc[i]!r}",
+        )
+        published = (words == "ja").to_numpy()
+        sources = (
+            f["källa"].replace("", source_name) if "källa" in f else pd.Series([source_name] * n, dtype="str")
+        )
+        sick = ordinary = np.full(n, np.nan)
+        key = year
+    dup = pd.DataFrame({"k": key, "g": group}).duplicated().to_numpy()
+    problems.rows(table, dup, lambda i: f"{key.iloc[i]} {group.iloc[i]} appears twice")
+    problems.raise_if_any()
+    if not n:
+        raise InputError(table.name, None, "", "no rows")
+    df = pd.DataFrame(
+        {
+            "year": year.astype("int64"),
+            "month": month if monthly else pd.Series([pd.NA] * n, dtype="str"),
+            "group": group,
+            "sick_hours": sick,
+            "ordinary_hours": ordinary,
+            "rate": rate,
+            "employees": employees,
+            "published": published,
+            "source": sources.to_numpy(),
+        }
+    )
+    df = df.astype({"month": "str", "group": "str", "source": "str", "published": "bool"})
+    df.attrs["shape"] = "monthly" if monthly else "rates"
+    return df
+
+
+def _hours(table: src.Table, column: str, problems: src.Problems) -> np.ndarray:
+    values = table.numbers(column, problems, column)
+    empty = np.isnan(values) & (table.frame[column].astype("str").fillna("") == "").to_numpy()
+    problems.rows(table, empty, f"no {column}")
+    problems.rows(table, values < 0, f"negative {column}")
+    problems.rows(
+        table,
+        values > config.MAX_HOURS,
+        f"{column} above {config.MAX_HOURS:.0e} cannot be hours of one group",
+    )
+    return values
+
+
+def read_sick_leave_files(sources: list[str]) -> list[pd.DataFrame]:
+    """Read several sick-leave files (e.g. the baseline's and this period's).
+
+    Empty entries are skipped and a file named twice is read once.
+
+    Returns:
+        The result of :func:`read_sick_leave` for each file, in order.
+
+    Raises:
+        InputError: as :func:`read_sick_leave`.
+    """
+    return [read_sick_leave(config.resolve(s)) for s in dict.fromkeys(s for s in sources if s)]

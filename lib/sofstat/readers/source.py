@@ -1,0 +1,488 @@
+"""Reading sources: files or text, encodings, bounds, ``;``-CSV and ``.xlsx``.
+
+Every reader goes through here, so they all accept the same things (UTF-8
+with or without BOM, UTF-16 with BOM, Windows-1252; LF, CRLF or CR) and
+refuse the same things, each as :class:`sofstat.InputError` naming file,
+line and text: a folder or missing file, a file over 500 MB, undecodable
+bytes, a NUL or other control character, a line over 10 000 characters.
+
+CSV is parsed by pandas' C parser with quoting off, so that every line is
+exactly one record: a cell may be wrapped in quotes but may not hold a
+``;`` or a line break, and the number of records is checked against the
+number of lines. Nothing is joined or dropped in silence.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import config
+from ..errors import InputError, Problem
+from .numbers import normalise_spaces, parse_column
+
+Source = str | os.PathLike[str] | bytes
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_PERIOD_IN_PATH = re.compile(r"(?<![0-9])(" + config.YEAR_PATTERN + r")-(0[1-9]|1[0-2])(?![0-9])")
+
+
+class Problems:
+    """Collects the problems of one input; raises them together."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.items: list[Problem] = []
+
+    def add(self, line: int | None, text: str, reason: str) -> None:
+        """Record one problem."""
+        self.items.append(Problem(self.name, line, text, reason))
+
+    def rows(self, table: Table, mask, reason) -> None:
+        """Record a problem for every row of ``table`` where ``mask`` is true.
+
+        ``reason`` is a sentence, or a function of the row position giving one.
+        """
+        for i in np.flatnonzero(np.asarray(mask, dtype=bool)).tolist():
+            self.add(int(table.lines[i]), table.row_text(i), reason(i) if callable(reason) else reason)
+
+    def raise_if_any(self) -> None:
+        """Raise :class:`InputError` with every problem, reported at the earliest line."""
+        if self.items:
+            raise InputError.from_problems(self.items)
+
+
+@dataclass
+class Text:
+    """Decoded text of a source, with the name used in error messages."""
+
+    name: str
+    path: Path | None
+    text: str
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The lines (split on LF; CRLF and CR were turned into LF on reading)."""
+        lines = self.text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        return lines
+
+    def line(self, number: int) -> str:
+        """The text of line ``number`` (1-based), or ``""``."""
+        return self.lines[number - 1] if 1 <= number <= len(self.lines) else ""
+
+
+def is_text_source(source: object) -> bool:
+    """True when ``source`` is the content itself rather than a path."""
+    if isinstance(source, bytes):
+        return True
+    return isinstance(source, str) and ("\n" in source or "\r" in source)
+
+
+def is_xlsx(source: object) -> bool:
+    """True when ``source`` names an Excel workbook (``.xlsx``/``.xlsm``)."""
+    return not is_text_source(source) and str(source).lower().endswith(XLSX_SUFFIXES)
+
+
+def read_bytes(source: str | os.PathLike[str]) -> tuple[str, Path, bytes]:
+    """The bytes of a file, any failure to read it as :class:`InputError`.
+
+    Returns:
+        ``(name, path, data)``.
+    """
+    path = Path(source)
+    name = str(path)
+    try:
+        if path.is_dir():
+            raise InputError(name, None, "", "is a folder, not a file")
+        size = path.stat().st_size
+        if size > config.MAX_FILE_BYTES:
+            raise InputError(
+                name, None, "", f"is {size} bytes, more than the {config.MAX_FILE_BYTES} accepted"
+            )
+        return name, path, path.read_bytes()
+    except InputError:
+        raise
+    except (OSError, ValueError) as exc:  # missing, unreadable, name too long, NUL in the name
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError(name[:300], None, "", f"cannot be read: {reason}") from None
+
+
+def decode(data: bytes, name: str) -> str:
+    """Decode UTF-16 (with BOM), UTF-8 (BOM optional) or else Windows-1252; LF line ends.
+
+    Raises:
+        InputError: when the bytes are none of these.
+    """
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise InputError(name, None, "", f"damaged UTF-16 text ({exc.reason})") from None
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError as exc:
+                line_no = data.count(b"\n", 0, exc.start) + 1
+                start = data.rfind(b"\n", 0, exc.start) + 1
+                end = data.find(b"\n", exc.start)
+                raw = data[start : end if end >= 0 else len(data)].decode("latin-1")
+                raise InputError(name, line_no, raw, "text is neither UTF-8 nor Windows-1252") from None
+    text = text.lstrip("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def check_text(text: Text, problems: Problems) -> None:
+    """Record control characters and over-long lines (every such line)."""
+    if _CONTROL.search(text.text):
+        for i, line in enumerate(text.lines, start=1):
+            m = _CONTROL.search(line)
+            if m:
+                problems.add(i, line, f"control character U+{ord(m.group()):04X} (e.g. NUL) in the line")
+    if len(text.text) > config.MAX_LINE_LENGTH and max(map(len, text.lines)) > config.MAX_LINE_LENGTH:
+        for i, line in enumerate(text.lines, start=1):
+            if len(line) > config.MAX_LINE_LENGTH:
+                problems.add(i, line, f"line of {len(line)} characters, more than {config.MAX_LINE_LENGTH}")
+
+
+def load_text(source: Source) -> Text:
+    """Return the decoded, checked text of a path, of bytes, or of text given directly.
+
+    A ``str`` containing a line break is taken as the text itself; any other
+    ``str`` or path-like is a file name.
+
+    Returns:
+        A :class:`Text` with the name to use in messages (the path, or ``"<text>"``).
+
+    Raises:
+        InputError: for a missing or unreadable file, a folder, undecodable
+            bytes, control characters or a line over 10 000 characters (all
+            such lines are listed in ``.problems``).
+    """
+    if isinstance(source, bytes):
+        text = Text("<text>", None, decode(source, "<text>"))
+    elif is_text_source(source):
+        raw = str(source).lstrip("\ufeff")
+        text = Text("<text>", None, raw.replace("\r\n", "\n").replace("\r", "\n") if "\r" in raw else raw)
+    else:
+        name, path, data = read_bytes(source)
+        text = Text(name, path, decode(data, name))
+    problems = Problems(text.name)
+    check_text(text, problems)
+    problems.raise_if_any()
+    return text
+
+
+@dataclass
+class Table:
+    """The data rows of a ``;``-file or a worksheet, under a checked header.
+
+    Attributes:
+        name: the file name for messages.
+        path: the file, or None for text.
+        columns: the header's column names (lower case, trimmed).
+        frame: one row per data row, a column per header column; text columns
+            as ``str`` (stripped, empty as ``""``), other columns as pandas read them.
+        lines: the line (or worksheet row) number of every data row.
+        source_text: the decoded text (None for a workbook).
+        cells: for a workbook, every row's cells as text (for messages).
+        debris: ``(line, text)`` of lines that hold no data (blank).
+    """
+
+    name: str
+    path: Path | None
+    columns: list[str]
+    frame: pd.DataFrame
+    lines: np.ndarray
+    source_text: Text | None = None
+    cells: dict[int, str] = field(default_factory=dict)
+
+    def row_text(self, i: int) -> str:
+        """The text of data row ``i`` as it stands in the file."""
+        line = int(self.lines[i])
+        if self.source_text is not None:
+            return self.source_text.line(line)
+        return self.cells.get(line, "")
+
+    def numbers(self, column: str, problems: Problems, what: str) -> np.ndarray:
+        """The column as float64 (NaN where empty); a problem for every cell that is not a number."""
+        values, bad = parse_column(self.frame[column])
+        problems.rows(self, bad, lambda i: f"{what} {self._cell(column, i)!r} is not a number")
+        return values
+
+    def _cell(self, column: str, i: int) -> str:
+        return str(self.frame[column].iloc[i])[:40]
+
+
+def _norm_header(cell: object) -> str:
+    text = "" if cell is None else str(cell)
+    return normalise_spaces(text).strip().lstrip("\ufeff").strip().lower()
+
+
+def _unquote(cell: str) -> str | None:
+    """Unquote a cell (doubled quotes inside become one); None for a quote it does not close."""
+    if len(cell) >= 2 and cell.endswith('"') and '"' not in cell[1:-1].replace('""', ""):
+        return cell[1:-1].replace('""', '"')
+    return None
+
+
+def read_table(
+    source: Source, required: list[str], optional: list[str] = (), text_columns: set[str] | None = None
+) -> Table:
+    """Read a table as Swedish Excel writes it (``;``-CSV), or the first sheet of an ``.xlsx``.
+
+    The first non-blank line is the header: ``required`` followed by any
+    leading part of ``optional`` (case and surrounding spaces ignored).
+    Blank lines (nothing but spaces and ``;``) are skipped; every other line
+    is one data row.
+
+    Args:
+        source: a path, or the CSV text itself.
+        required, optional: the header.
+        text_columns: columns read as text; the others are left for
+            :meth:`Table.numbers` (pandas reads plain numbers in C). Default: all.
+
+    Returns:
+        A :class:`Table`.
+
+    Raises:
+        InputError: for a header that differs, a row with more cells than the
+            header, a cell with an unclosed quote (a ``;`` or line break inside
+            a cell), undecodable text or an unreadable workbook, listing every
+            such row.
+    """
+    required = [c.lower() for c in required]
+    optional = [c.lower() for c in optional]
+    if is_xlsx(source):
+        return _read_xlsx(Path(source), required, optional, text_columns)
+    text = load_text(source)
+    problems = Problems(text.name)
+    lines = text.lines
+    head = next((i for i, line in enumerate(lines) if normalise_spaces(line).strip(" ;")), None)
+    if head is None:
+        raise InputError(text.name, None, "", "no header and no rows")
+    columns = _check_header(text.name, head + 1, lines[head], lines[head].split(";"), required, optional)
+    if "\u00a0" in text.text or "\u202f" in text.text or "\u2009" in text.text or "\u2007" in text.text:
+        body = normalise_spaces(text.text)
+    else:
+        body = text.text
+    text_columns = set(columns) if text_columns is None else set(text_columns) & set(columns)
+    frame = _parse_csv(body, head + 1, columns, text_columns, text, problems)
+    problems.raise_if_any()
+    line_numbers = np.arange(head + 2, head + 2 + len(frame))
+    return _finish(Table(text.name, text.path, columns, frame, line_numbers, text), text_columns, problems)
+
+
+def _parse_csv(
+    body: str, skip: int, columns: list[str], text_columns: set[str], text: Text, problems: Problems
+) -> pd.DataFrame:
+    n_lines = len(text.lines) - skip
+    if n_lines <= 0:
+        return pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
+    try:
+        frame = pd.read_csv(
+            io.StringIO(body),
+            sep=";",
+            header=None,
+            names=columns,
+            index_col=False,
+            skiprows=skip,
+            dtype={c: "str" for c in text_columns},
+            keep_default_na=False,
+            na_values=[""],
+            skip_blank_lines=False,
+            quoting=csv.QUOTE_NONE,
+            engine="c",
+            decimal=",",
+        )
+    except (pd.errors.ParserError, ValueError, OverflowError):
+        frame = None
+    if frame is None or len(frame) != n_lines:
+        # more cells than the header somewhere (or records not one per line): say where
+        width = len(columns)
+        for i, line in enumerate(text.lines[skip:], start=skip + 1):
+            cells = line.split(";")
+            if len(cells) > width and any(c.strip() for c in cells[width:]):
+                problems.add(i, line, f"{len(cells)} cells but the header has {width}")
+        if not problems.items:
+            problems.add(skip + 1, text.line(skip + 1), "the rows cannot be split into cells")
+        problems.raise_if_any()
+    return frame
+
+
+def _read_xlsx(path: Path, required: list[str], optional: list[str], text_columns) -> Table:
+    name, path, data = read_bytes(path)
+    rows = _xlsx_rows(name, data)
+    head = next((k for k, (_, cells) in enumerate(rows) if any(_cell_text(c).strip() for c in cells)), None)
+    if head is None:
+        raise InputError(name, None, "", "no header and no rows")
+    line, header = rows[head]
+    columns = _check_header(name, line, ";".join(_cell_text(c) for c in header), header, required, optional)
+    body = rows[head + 1 :]
+    width = len(columns)
+    problems = Problems(name)
+    texts = {ln: ";".join(_cell_text(c) for c in cells) for ln, cells in body}
+    for ln, cells in body:
+        if len(cells) > width and any(_cell_text(c).strip() for c in cells[width:]):
+            problems.add(ln, texts[ln], f"{len(cells)} cells but the header has {width}")
+    problems.raise_if_any()
+    padded = [[_cell_text(c) for c in cells[:width]] + [""] * (width - len(cells)) for _, cells in body]
+    frame = pd.DataFrame(padded, columns=columns, dtype="str") if padded else _empty(columns)
+    line_numbers = np.array([ln for ln, _ in body], dtype="int64")
+    table = Table(name, path, columns, frame, line_numbers, None, texts)
+    return _finish(table, set(columns) if text_columns is None else set(text_columns), problems)
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
+
+
+def _finish(table: Table, text_columns: set[str], problems: Problems) -> Table:
+    """Unquote and strip text cells, drop blank rows, check that no cell holds a broken quote."""
+    frame = table.frame
+    blank = np.ones(len(frame), dtype=bool)
+    for col in table.columns:
+        s = frame[col]
+        if col in text_columns or not pd.api.types.is_numeric_dtype(s.dtype):
+            s = s.astype("str").fillna("")
+            quoted = np.flatnonzero(s.str.startswith('"').to_numpy())
+            if len(quoted):
+                values = s.to_numpy(dtype=object).copy()
+                for i in quoted.tolist():
+                    cell = _unquote(values[i].strip())
+                    if cell is None:
+                        problems.add(
+                            int(table.lines[i]),
+                            table.row_text(i),
+                            f"the {col} cell opens a quote it does not close "
+                            "(a cell may not hold a ; or a line break)",
+                        )
+                    else:
+                        values[i] = cell
+                s = pd.Series(values, index=s.index, dtype="str")
+            s = s.str.strip()
+            frame[col] = s
+            blank &= (s == "").to_numpy()
+        else:
+            blank &= s.isna().to_numpy()
+    problems.raise_if_any()
+    if blank.any():
+        keep = ~blank
+        table.frame = frame[keep].reset_index(drop=True)
+        table.lines = table.lines[keep]
+    return table
+
+
+def _check_header(
+    name: str, line: int, text: str, header, required: list[str], optional: list[str]
+) -> list[str]:
+    """Check a header row; return its columns (trailing empty cells dropped)."""
+    cols = [_norm_header(c) for c in header]
+    while cols and cols[-1] == "":
+        cols.pop()
+    n = len(required)
+    if cols[:n] != required or cols[n:] != optional[: len(cols) - n]:
+        expected = ";".join(required)
+        if optional:
+            expected += " (then optionally " + ";".join(optional) + ")"
+        raise InputError(name, line, text, f"header differs from the expected {expected}")
+    return cols
+
+
+def _xlsx_rows(name: str, data: bytes) -> list[tuple[int, list[object]]]:
+    """Every row of the first worksheet; any damage is an :class:`InputError`."""
+    from openpyxl import load_workbook  # only for workbooks: keeps `import sofstat` light
+
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            if not wb.worksheets:
+                raise InputError(name, None, "", "the workbook has no worksheet")
+            rows = []
+            for i, cells in enumerate(wb.worksheets[0].iter_rows(), start=1):
+                values = []
+                for c in cells:
+                    v = getattr(c, "value", None)
+                    # a cell formatted as a percentage holds 0.702 for 70,2 %
+                    if isinstance(v, int | float) and "%" in (getattr(c, "number_format", "") or ""):
+                        v = f"{v * 100:.10g} %"
+                    values.append(v)
+                rows.append((i, values))
+                if i > 10_000_000:
+                    raise InputError(name, i, "", "more than 10 000 000 rows")
+            return rows
+        finally:
+            wb.close()
+    except InputError:
+        raise
+    except Exception as exc:  # openpyxl, zipfile and zlib raise many kinds for a damaged file
+        reason = f"{type(exc).__name__}: {exc}"[:200]
+        raise InputError(name, None, "", f"not a readable .xlsx file ({reason})") from None
+
+
+def _cell_text(value: object) -> str:
+    """Text of a worksheet cell: numbers as Python writes them, None as ''."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def period_from_path(path: Path | None) -> str | None:
+    """Return ``YYYY-MM`` found in the path (file name first, then folders)."""
+    if path is None:
+        return None
+    for part in reversed(path.parts):
+        m = _PERIOD_IN_PATH.search(part)
+        if m:
+            return f"{m.group(1)}-{m.group(2)}"
+    return None
+
+
+def counts(table: Table, column: str, problems: Problems, what: str, *, required: bool = False) -> pd.Series:
+    """A column of counts (headcounts, respondents): whole, not negative, at most
+    :data:`sofstat.config.MAX_COUNT`; a problem for every cell that is not.
+
+    Returns:
+        An ``Int64`` Series (missing where the cell is empty).
+    """
+    values = table.numbers(column, problems, what)
+    empty = np.isnan(values)
+    if required:
+        problems.rows(table, empty & ~_bad_cells(table, column), f"no {what}")
+    with np.errstate(invalid="ignore"):
+        problems.rows(table, values < 0, f"negative {what}")
+        problems.rows(
+            table,
+            ~empty & (values != np.floor(values)),
+            lambda i: f"{what} {values[i]:g} is not a whole number",
+        )
+        problems.rows(
+            table,
+            values > config.MAX_COUNT,
+            f"{what} above {config.MAX_COUNT:,} cannot be a count of people".replace(",", " "),
+        )
+    ok = ~empty & (values >= 0) & (values <= config.MAX_COUNT) & (values == np.floor(values))
+    return pd.Series(np.where(ok, values, np.nan), dtype="float64").astype("Int64")
+
+
+def _bad_cells(table: Table, column: str) -> np.ndarray:
+    s = table.frame[column]
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        return np.zeros(len(s), dtype=bool)
+    return (s.astype("str").fillna("").str.strip() != "").to_numpy()

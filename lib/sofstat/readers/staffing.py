@@ -1,0 +1,229 @@
+"""The staffing table: permanent employees, FTEs, mean age and managers per unit.
+
+The published form is Table 3 of SOF's plan of June 2024 (see
+:mod:`.published`). The same data can come as a ``;``-CSV in Swedish Excel
+form or as an ``.xlsx`` workbook, header in this order::
+
+    enhetskod;enhetsnamn;antal_tillsvidareanställda;antal_årsarbetare;medelålder;antal_chefer
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import config
+from ..errors import InputError
+from ..vocabulary import Level
+from . import source as src
+from .published import Rows, _Unreadable, managers_in_name, read_published
+
+#: Columns of :func:`read_staffing`'s result, in order.
+COLUMNS = [
+    "period",
+    "unit_code",
+    "unit_name",
+    "level",
+    "department_code",
+    "employees",
+    "fte",
+    "mean_age",
+    "managers",
+]
+#: Header of the CSV / XLSX form, in order.
+CSV_COLUMNS = [
+    "enhetskod",
+    "enhetsnamn",
+    "antal_tillsvidareanställda",
+    "antal_årsarbetare",
+    "medelålder",
+    "antal_chefer",
+]
+_CODE = re.compile(config.UNIT_CODE_PATTERN)
+_LEVELS = {
+    len(c): lvl for c, lvl in (("52", Level.BOARD), ("52001", Level.DEPARTMENT), ("5200101", Level.UNIT))
+}
+
+
+class ReadLog:
+    """Where each row came from and what was not a row; kept in ``df.attrs["read"]``.
+
+    Attributes:
+        source: the file name (``"<text>"`` for text).
+        lines: int array ``(rows, 2)``: the first and last line of every row.
+        debris: ``(line, kind, text)`` of every non-blank line that was not a row.
+        blank: how many blank lines there were.
+    """
+
+    def __init__(self, source: str, lines: np.ndarray, debris: list, blank: int):
+        self.source, self.lines, self.debris, self.blank = source, lines, debris, blank
+
+    def __deepcopy__(self, memo):  # read-only: pandas copies attrs on every operation
+        return self
+
+
+def _read_tabular(source: src.Source) -> tuple[Rows, src.Table]:
+    """Read the CSV / XLSX form, checking every cell; return the rows and the table."""
+    table = src.read_table(
+        source, CSV_COLUMNS, text_columns={"enhetskod", "enhetsnamn", "antal_tillsvidareanställda"}
+    )
+    problems = src.Problems(table.name)
+    f = table.frame
+    codes, names = f["enhetskod"], f["enhetsnamn"]
+    problems.rows(
+        table,
+        ~codes.str.fullmatch(config.UNIT_CODE_PATTERN).fillna(False).to_numpy(bool),
+        lambda i: f"unit code {codes.iloc[i]!r} is not 2, 5 or 7 digits",
+    )
+    problems.rows(table, (names == "").to_numpy(), "empty unit name")
+    emp_text = f["antal_tillsvidareanställda"]
+    starred = emp_text.str.endswith("*").to_numpy()
+    f["antal_tillsvidareanställda"] = emp_text.str.removesuffix("*").str.strip()
+    emp = src.counts(table, "antal_tillsvidareanställda", problems, "headcount", required=True)
+    fte = table.numbers("antal_årsarbetare", problems, "FTE")
+    age = table.numbers("medelålder", problems, "mean age")
+    problems.rows(table, np.isnan(fte) & ~_bad(table, "antal_årsarbetare"), "no FTE")
+    problems.rows(table, np.isnan(age) & ~_bad(table, "medelålder"), "no mean age")
+    mgr = src.counts(table, "antal_chefer", problems, "number of managers")
+    managers = mgr.to_numpy(dtype="float64", na_value=np.nan)
+    clean = names.to_numpy(dtype=object).copy()
+    special = np.flatnonzero(names.str.contains("(", regex=False).to_numpy() | starred)
+    for i in special.tolist():
+        try:
+            clean[i], marker = managers_in_name(clean[i])
+        except _Unreadable as exc:
+            problems.add(int(table.lines[i]), table.row_text(i), exc.reason)
+            continue
+        if np.isnan(managers[i]) and marker is not None:
+            managers[i] = marker
+        if starred[i] and np.isnan(managers[i]):
+            problems.add(
+                int(table.lines[i]), table.row_text(i), "headcount marked * but no number of managers"
+            )
+    problems.raise_if_any()
+    rows = Rows()
+    rows.code = codes.tolist()
+    rows.name = clean.tolist()
+    rows.employees = emp.to_numpy(dtype="float64", na_value=-1).astype("int64").tolist()
+    rows.fte, rows.age = fte.tolist(), age.tolist()
+    rows.managers = np.nan_to_num(managers, nan=1.0).astype("int64").tolist()
+    rows.first = rows.last = table.lines.tolist()
+    return rows, table
+
+
+def _bad(table: src.Table, column: str) -> np.ndarray:
+    s = table.frame[column]
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        return np.zeros(len(s), dtype=bool)
+    return (s.astype("str").fillna("") != "").to_numpy()
+
+
+def _check_rows(rows: Rows, name: str, text_of) -> None:
+    """Every impossible value and repeated code, as one InputError listing them all."""
+    problems = src.Problems(name)
+    emp = np.asarray(rows.employees, dtype="float64")
+    fte = np.asarray(rows.fte, dtype="float64")
+    age = np.asarray(rows.age, dtype="float64")
+    mgr = np.asarray(rows.managers, dtype="float64")
+    lo, hi = config.MEAN_AGE_RANGE
+    checks = [
+        (emp < 0, lambda k: "negative headcount"),
+        (emp > config.MAX_COUNT, lambda k: f"headcount {rows.employees[k]} cannot be a count of people"),
+        (fte < 0, lambda k: "negative FTE"),
+        (
+            (fte > emp + 1e-9) & (emp >= 0),
+            lambda k: f"FTE ({rows.fte[k]}) above headcount ({rows.employees[k]})",
+        ),
+        (mgr < 1, lambda k: "fewer than one manager"),
+        (mgr > config.MAX_COUNT, lambda k: "number of managers cannot be a count of people"),
+        ((age < lo) | (age > hi), lambda k: f"mean age {rows.age[k]} outside {lo:g}–{hi:g}"),
+    ]
+    for mask, reason in checks:
+        for k in np.flatnonzero(mask).tolist():
+            problems.add(rows.first[k], text_of(k), reason(k))
+    codes = pd.Series(rows.code, dtype="str")
+    first_of = {}
+    for k in np.flatnonzero(codes.duplicated().to_numpy()).tolist():
+        first = first_of.setdefault(rows.code[k], rows.code.index(rows.code[k]))
+        problems.add(
+            rows.first[k],
+            text_of(k),
+            f"duplicate unit code {rows.code[k]} (first on line {rows.first[first]})",
+        )
+    problems.raise_if_any()
+
+
+def read_staffing(source: src.Source, period: str | None = None) -> pd.DataFrame:
+    """Read the staffing table (Table 3) into one row per organisational row.
+
+    Args:
+        source: a path to the published text (``.txt``), to a ``;``-CSV in
+            Swedish Excel form or to an ``.xlsx`` workbook, or the published
+            text itself (a ``str`` with line breaks, or ``bytes``).
+        period: ``"YYYY-MM"``; when omitted it is taken from the path (a
+            folder or file name such as ``2024-03``) or from the table title
+            (``… mars 2024``).
+
+    Returns:
+        A DataFrame in table order with columns ``period``, ``unit_code``,
+        ``unit_name``, ``level`` (a :class:`sofstat.vocabulary.Level` code:
+        ``board``/``department``/``unit``), ``department_code``,
+        ``employees`` (int), ``fte`` (float), ``mean_age`` (float) and
+        ``managers`` (int). ``df.attrs["read"]`` is a :class:`ReadLog`
+        (source, lines of each row, debris).
+
+    Raises:
+        InputError: naming file, line and text (all problems in
+            ``.problems``): for a line that is neither a row, a wrapped name
+            nor known page debris, a row that cannot be read, duplicate unit
+            codes, no rows, negative numbers or counts above 10 000 000, FTE
+            above headcount, a mean age outside 16–75, a ``*`` without
+            ``(*N chefer)``, a period that cannot be determined, a folder or
+            unreadable file.
+    """
+    tabular = not src.is_text_source(source) and Path(source).suffix.lower() in {".csv", *src.XLSX_SUFFIXES}
+    title_period = None
+    if tabular:
+        rows, table = _read_tabular(source)
+        name, path = table.name, table.path
+
+        def text_of(k):
+            return table.row_text(k)
+
+    else:
+        text = src.load_text(source)
+        rows, title_period = read_published(text)
+        name, path = text.name, text.path
+
+        def text_of(k):
+            return rows.texts.get(k, text.line(rows.first[k]))
+
+    if not rows.code:
+        raise InputError(name, None, "", "no table rows found")
+    _check_rows(rows, name, text_of)
+    if period is None:
+        period = src.period_from_path(path) or title_period
+    if period is None:
+        raise InputError(name, None, "", "cannot tell the period: pass period='YYYY-MM'")
+    if not re.fullmatch(config.MONTH_PATTERN, str(period)):
+        raise InputError(name, None, "", f"period must be 'YYYY-MM', not {str(period)[:40]!r}")
+    codes = pd.Series(rows.code, dtype="str")
+    df = pd.DataFrame(
+        {
+            "period": pd.Series([str(period)] * len(codes), dtype="str"),
+            "unit_code": codes,
+            "unit_name": pd.Series(rows.name, dtype="str"),
+            "level": codes.str.len().map({k: str(v) for k, v in _LEVELS.items()}).astype("str"),
+            "department_code": codes.str.slice(0, 5),
+            "employees": np.asarray(rows.employees, dtype="int64"),
+            "fte": np.asarray(rows.fte, dtype="float64"),
+            "mean_age": np.asarray(rows.age, dtype="float64"),
+            "managers": np.asarray(rows.managers, dtype="int64"),
+        }
+    )
+    lines = np.column_stack([rows.first, rows.last]).astype("int64")
+    df.attrs["read"] = ReadLog(name, lines, rows.debris, rows.blank)
+    return df
