@@ -109,6 +109,12 @@ class PeriodResults:
             return check.assign(hidden=False)
         return age.hide_ages_in_check(check, raw, self.thresholds["min_employees_age"])
 
+    def totals_of(self, key: str) -> pd.DataFrame:
+        """The totals check of period ``key`` (see :attr:`totals`)."""
+        if key == self.period.key:
+            return self.totals
+        return PeriodResults(self.catalog, self.catalog.find(key), self.thresholds, self.disclosed).totals
+
     @cached_property
     def age_units(self) -> pd.DataFrame:
         return age.age_by_unit(self.staffing_of(self.period.key), self._min_age)

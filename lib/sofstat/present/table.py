@@ -1,0 +1,171 @@
+"""Tables as the report shows them, and the contract the workbook reads.
+
+A :class:`Table` holds raw values (numbers as numbers, missing as NaN/None)
+under Swedish headings, a :class:`Column` kind per column that decides its
+Swedish format, and optional display texts per cell for the page (such as
+``ca 2/3`` or ``färre än 5``). :meth:`Table.to_payload` writes the one JSON
+shape that :mod:`sofstat.report.workbook` reads back with
+:meth:`Table.from_payload`: the contract is defined here, once.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .format import MISSING, fmt_number, fmt_percent
+from .markup import Html, h, join
+
+#: Column kinds: how values are formatted, aligned and stored in the workbook.
+KINDS = ("text", "code", "int", "dec", "pct")
+#: A soft hyphen: where a long heading may break on the page (removed in the workbook).
+SOFT_HYPHEN = "\u00ad"
+#: Version of the payload shape (bump when it changes).
+PAYLOAD_VERSION = 1
+
+
+@dataclass
+class Column:
+    """How a column is shown.
+
+    Attributes:
+        kind: ``text``; ``code`` (an identifier such as a unit code or a year:
+            left-aligned, stored as a whole number); ``int``; ``dec``
+            (``decimals`` digits); ``pct`` (a percentage 0–100).
+        decimals: digits after the decimal comma (``dec`` and ``pct``).
+        page: shown on the page (else only in the workbook).
+        book: written to the workbook (else only on the page).
+    """
+
+    kind: str = "text"
+    decimals: int = 0
+    page: bool = True
+    book: bool = True
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind != "text"
+
+    def format(self, value: object) -> str:
+        """The value in Swedish (``–`` when missing)."""
+        if self.kind == "text":
+            return MISSING if _missing(value) else str(value)
+        if self.kind == "pct":
+            return fmt_percent(value, self.decimals)
+        if self.kind == "code":
+            return MISSING if _missing(value) else str(int(value)) if isinstance(value, float) else str(value)
+        return fmt_number(value, self.decimals if self.kind == "dec" else 0)
+
+
+def _missing(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+@dataclass
+class Table:
+    """A table of the report.
+
+    Attributes:
+        name: short identifier, used for file and sheet names (``enheter``).
+        title: Swedish caption.
+        data: the values, columns with Swedish headings.
+        columns: a :class:`Column` per heading (unlisted headings are text).
+        footnotes: Swedish notes printed under the table.
+        shown: per heading, display texts for the page by row (None = the
+            formatted value), e.g. ``ca 2/3`` for an approximate share.
+        row_headers: the first column names each row (``<th scope="row">``).
+    """
+
+    name: str
+    title: str
+    data: pd.DataFrame
+    columns: dict[str, Column] = field(default_factory=dict)
+    footnotes: list[str] = field(default_factory=list)
+    shown: dict[str, list[str | None]] = field(default_factory=dict)
+    row_headers: bool = True
+
+    def column(self, heading: str) -> Column:
+        return self.columns.get(heading, Column())
+
+    def cell_text(self, heading: str, i: int) -> str:
+        """The Swedish text of one cell as the page shows it."""
+        override = self.shown.get(heading)
+        if override is not None and override[i] is not None:
+            return override[i]
+        return self.column(heading).format(self.data[heading].iloc[i])
+
+    def formatted(self, page: bool = True) -> pd.DataFrame:
+        """The table as Swedish text (the page's columns by default)."""
+        cols = [c for c in self.data.columns if self.column(c).page or not page]
+        return pd.DataFrame({c: [self.cell_text(c, i) for i in range(len(self.data))] for c in cols})
+
+    def to_html(self) -> Html:
+        """``<table>`` with a caption, ``<th scope>`` headers and Swedish numbers, every text escaped."""
+        cols = [c for c in self.data.columns if self.column(c).page]
+        head = join(
+            h('<th scope="col" class="{cls}">{t}</th>', cls="tal" if self.column(c).numeric else "", t=c)
+            for c in cols
+        )
+        rows = []
+        for i in range(len(self.data)):
+            cells = []
+            for k, c in enumerate(cols):
+                cls = "tal" if self.column(c).numeric and self.column(c).kind != "code" else ""
+                tag = (
+                    '<th scope="row" class="{cls}">{t}</th>'
+                    if k == 0 and self.row_headers
+                    else '<td class="{cls}">{t}</td>'
+                )
+                cells.append(h(tag, cls=cls, t=self.cell_text(c, i)))
+            rows.append(h("<tr>{c}</tr>", c=join(cells)))
+        notes = join(h('<p class="fotnot">{n}</p>', n=n) for n in self.footnotes)
+        return h(
+            '<div class="tabell" id="tabell-{name}"><table class="sofstat"><caption>{title}</caption>'
+            "<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{notes}</div>",
+            name=self.name,
+            title=self.title,
+            head=head,
+            rows=join(rows),
+            notes=notes,
+        )
+
+    def _repr_html_(self) -> str:
+        return str(self.to_html())
+
+    def __repr__(self) -> str:
+        return "\n".join([self.title, self.formatted().to_string(index=False), *self.footnotes])
+
+    def to_payload(self, name: str | None = None) -> dict:
+        """The table as the workbook reads it (JSON-safe), under ``name`` (default ``self.name``)."""
+        cols = [c for c in self.data.columns if self.column(c).book]
+        rows = []
+        for values in self.data[cols].itertuples(index=False, name=None):
+            rows.append([None if _missing(v) else (v.item() if hasattr(v, "item") else v) for v in values])
+        return {
+            "version": PAYLOAD_VERSION,
+            "name": name or self.name,
+            "title": self.title,
+            "columns": [
+                {"name": c, "kind": self.column(c).kind, "decimals": self.column(c).decimals} for c in cols
+            ],
+            "rows": rows,
+            "footnotes": list(self.footnotes),
+        }
+
+    @classmethod
+    def from_payload(cls, payload: dict) -> Table:
+        """The table back from :meth:`to_payload` (workbook columns only).
+
+        Raises:
+            ValueError: for a payload of another version.
+        """
+        if payload.get("version") != PAYLOAD_VERSION:
+            raise ValueError(f"table payload version {payload.get('version')!r}, expected {PAYLOAD_VERSION}")
+        names = [c["name"] for c in payload["columns"]]
+        data = pd.DataFrame(payload["rows"], columns=names, dtype=object)
+        columns = {c["name"]: Column(c["kind"], c["decimals"]) for c in payload["columns"]}
+        return cls(payload["name"], payload["title"], data, columns, list(payload["footnotes"]))

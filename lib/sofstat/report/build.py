@@ -1,0 +1,205 @@
+"""The half-yearly report: a period's inputs in, a finished report out.
+
+``sofstat report --period 2024-H1`` runs every report notebook
+(``notebooks/NN_*.ipynb``) for that period and writes ``reports/<period>/``:
+``index.html`` (no code), ``rapport.pdf``, the executed notebooks,
+``figures/`` (PNG and SVG), ``tables.xlsx``, ``manifest.json`` and
+``build.log`` (what the kernels printed). Everything but the manifest's build
+time and the log is byte-for-byte reproducible. See :mod:`.publish` for how
+the finished folder replaces the old one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import nbformat
+
+from .. import __version__, config
+from ..errors import CatalogError, InputError, ReportError
+from ..readers.catalog import ROLES, Catalog, Period, load_catalog
+from . import notebooks as nbs
+from . import publish
+from .manifest import sha256, write_manifest
+from .page import build_page
+from .pdf import print_pdf
+from .workbook import build_workbook
+
+LOG_NAME = "build.log"
+
+
+def notebook_parameters(catalog: Catalog, period: Period) -> dict[str, object]:
+    """Every parameter the report can give a notebook: the period, the catalogue
+    (relative to the project root when inside it) and the thresholds."""
+    return {
+        "period": period.key,
+        "catalog_path": config.display_path(catalog.path),
+        **catalog.thresholds,
+        "output_dir": ".",
+    }
+
+
+def _inputs(periods: list[Period]) -> list[dict]:
+    """Every input of the periods up to the one reported, each file once, in role order."""
+    seen, out = set(), []
+    for role in ROLES:
+        for p in periods:
+            path = p.inputs.get(role)
+            if path is not None and path not in seen:
+                seen.add(path)
+                out.append(
+                    {"role": role, "period": p.key, "path": config.display_path(path), "sha256": sha256(path)}
+                )
+    return out
+
+
+def _validate(catalog: Catalog, period: Period) -> str | None:
+    """Read every input the report will read; the first problem in one line, or None."""
+    from ..check import check_period  # pandas and the readers: loaded while the kernels start
+
+    for result in check_period(catalog, period.key):
+        if result.problems:
+            first = result.problems[0]
+            more = (
+                f" (and {len(result.problems) - 1} more; run: sofstat check --period {period.key})"
+                if len(result.problems) > 1
+                else ""
+            )
+            return f"{first}{more}"
+    return None
+
+
+def build_report(
+    period_key: str | None = None,
+    catalog: str | Path | None = None,
+    output_dir: str | Path | None = None,
+    workers: int | None = None,
+    notebooks_dir: Path | None = None,
+    log=print,
+    pdf: bool = True,
+) -> Path:
+    """Build ``<output_dir>/<period>/`` and return its path.
+
+    Args:
+        period_key: the period to report; default the latest in the catalogue.
+        catalog: the catalogue; default ``data/periods.yml``.
+        output_dir: where reports go; default ``reports/``.
+        workers: notebooks run at once; default the number of cores.
+        notebooks_dir: where the report notebooks are; default ``notebooks/``.
+        log: where progress lines go (one per notebook as it finishes).
+        pdf: also print ``rapport.pdf`` (needs Chromium).
+
+    Returns:
+        The finished report's folder.
+
+    Raises:
+        ReportError: when an input is bad or a notebook fails (the message
+            names the file and line, or the notebook, cell and error; a failed
+            build is kept in ``<period>.failed-<time>-<pid>/``).
+        CatalogError: for a bad catalogue.
+    """
+    t0 = time.perf_counter()
+    cat = load_catalog(Path(catalog).resolve() if catalog else None)
+    period = cat.find(period_key)
+    periods = cat.upto(period.key)
+    out_root = Path(output_dir).resolve() if output_dir else config.REPORTS_DIR
+    out_root.mkdir(parents=True, exist_ok=True)
+    final = out_root / period.key
+    with publish.period_lock(out_root, period.key, log):
+        publish.recover(out_root, period.key)
+        publish.clean_stale(out_root, period.key)
+        build = publish.new_build_dir(out_root, period.key)
+        try:
+            notebooks = nbs.report_notebooks(notebooks_dir)
+            offered = notebook_parameters(cat, period)
+            jobs, used = [], {}
+            for nb in notebooks:
+                declared = nbs.declared_parameters(nb)
+                params = {k: v for k, v in offered.items() if k in declared}
+                used[nb.name] = {**declared, **params}
+                jobs.append(nbs.Job(nb, build / nb.name, params, build))
+            n = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+            log(f"Building report {period.key} ({len(jobs)} notebooks, {n} at a time) into {final}")
+            problem: list[str | None] = [None]
+
+            def while_waiting() -> None:
+                problem[0] = _validate(cat, period)
+
+            with nbs.stderr_to(build / LOG_NAME):
+                errors = nbs.run_notebooks(jobs, n, log, while_waiting)
+            if problem[0] or errors:
+                failed = publish.keep_failed(build, out_root, period.key)
+                what = f"bad input: {problem[0]}" if problem[0] else "; ".join(errors)
+                kept = (
+                    f"the earlier report in {final} is untouched"
+                    if final.exists()
+                    else "no report was written"
+                )
+                raise ReportError(f"{what}. The failed build is kept in {failed}; {kept}.")
+            executed = [(nb.name, nbformat.read(build / nb.name, as_version=4)) for nb in notebooks]
+            inputs = _inputs(periods)
+            page = build_page(
+                executed,
+                build,
+                period=period.key,
+                period_title=period.title,
+                baseline=periods[0].key,
+                inputs=inputs,
+                thresholds=cat.thresholds,
+                version=__version__,
+            )
+            (build / "index.html").write_text(page, encoding="utf-8")
+            tables = build / "tables"
+            (build / "tables.xlsx").write_bytes(
+                build_workbook(sorted(tables.glob("*.json")) if tables.exists() else [])
+            )
+            shutil.rmtree(tables, ignore_errors=True)
+            if pdf:
+                print_pdf(build / "index.html", build / "rapport.pdf")
+            write_manifest(
+                build,
+                {
+                    "period": period.key,
+                    "title": period.title,
+                    "catalog": config.display_path(cat.path),
+                    "baseline_period": periods[0].key,
+                    "inputs": inputs,
+                    "thresholds": cat.thresholds,
+                    "targets": {k: vars(v) for k, v in cat.targets.items()},
+                    "parameters": used,
+                },
+            )
+            publish.publish(build, final)
+        finally:
+            if build.exists():
+                shutil.rmtree(build, ignore_errors=True)
+    log(f"Report written: {final} ({time.perf_counter() - t0:.1f} s)")
+    return final
+
+
+def refresh_notebooks(notebooks_dir: Path | None = None, log=print) -> None:
+    """Re-execute the report notebooks in place with their default parameters (the
+    stored outputs nbval compares against), normalised like the report.
+
+    Raises:
+        ReportError: when a notebook fails; no notebook is overwritten then.
+    """
+    import tempfile
+
+    notebooks = nbs.report_notebooks(notebooks_dir)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        jobs = [nbs.Job(nb, tmp / nb.name, {}, nb.parent) for nb in notebooks]
+        with nbs.stderr_to(tmp / LOG_NAME):
+            errors = nbs.run_notebooks(jobs, min(os.cpu_count() or 1, len(jobs)), log)
+        if errors:
+            raise ReportError("; ".join(errors))
+        for nb in notebooks:
+            nbformat.write(nbformat.read(tmp / nb.name, as_version=4), nb)
+            log(f"refreshed {config.display_path(nb)}")
+
+
+__all__ = ["CatalogError", "InputError", "ReportError", "build_report", "refresh_notebooks"]

@@ -1,0 +1,156 @@
+"""Running the report notebooks with papermill, in parallel, with honest progress.
+
+papermill, nbclient and jupyter_client are not safe to import for the first
+time from several threads at once (a worker could see a partially
+initialised ``jupyter_client.manager``), so they are imported here, at module
+level, in the thread that imports this module, before any worker starts.
+"""
+
+from __future__ import annotations
+
+import ast
+import concurrent.futures as cf
+import contextlib
+import os
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+from papermill.exceptions import PapermillExecutionError
+
+from .. import config
+from ..errors import ReportError
+
+NOTEBOOK_PATTERN = re.compile(r"^\d\d_.+\.ipynb$")
+
+
+def report_notebooks(folder: Path | None = None) -> list[Path]:
+    """The notebooks that make up the report, in order (``NN_*.ipynb``)."""
+    folder = folder or config.NOTEBOOKS_DIR
+    return sorted(p for p in folder.iterdir() if NOTEBOOK_PATTERN.match(p.name))
+
+
+def declared_parameters(notebook: Path) -> dict[str, object]:
+    """Names and default values in a notebook's ``parameters`` cell.
+
+    Raises:
+        ReportError: when the notebook has no parameters cell, or the cell
+            holds anything but assignments of literals.
+    """
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            out = {}
+            for node in ast.parse(cell.source).body:
+                if not (
+                    isinstance(node, ast.Assign)
+                    and len(node.targets) == 1
+                    and isinstance(node.targets[0], ast.Name)
+                ):
+                    raise ReportError(f"{notebook.name}: parameters cell may only assign literals")
+                try:
+                    out[node.targets[0].id] = ast.literal_eval(node.value)
+                except ValueError:
+                    raise ReportError(
+                        f"{notebook.name}: parameter {ast.unparse(node)!r} is not a plain literal"
+                    ) from None
+            return out
+    raise ReportError(f"{notebook.name}: no cell tagged 'parameters'")
+
+
+def normalise_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove what differs between runs: papermill's timings and paths, execution
+    timestamps, and the injected cell's random id."""
+    nb.metadata.pop("papermill", None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"
+    return nb
+
+
+@dataclass
+class Job:
+    """One notebook to run: where it is, where the executed copy goes, its parameters, its folder."""
+
+    notebook: Path
+    output: Path
+    parameters: dict[str, object]
+    cwd: Path
+
+
+def execute(job: Job) -> str | None:
+    """Run one notebook with papermill; return None, or what went wrong in one line."""
+    try:
+        pm.execute_notebook(
+            str(job.notebook),
+            str(job.output),
+            parameters=job.parameters,
+            # The kernel's working folder through nbclient: papermill's cwd= changes
+            # the whole process's folder and cannot be used from several threads.
+            resources={"metadata": {"path": str(job.cwd)}},
+            kernel_name="python3",
+            progress_bar=False,
+            record_timing=False,
+            request_save_on_cell_execute=False,
+            shutdown_kernel="immediate",
+        )
+    except PapermillExecutionError as exc:
+        first = (exc.source or "").strip().splitlines()[:1]
+        evalue = " ".join(str(exc.evalue).split())
+        return (
+            f"notebook {job.notebook.name} failed in cell {exc.cell_index} "
+            f"(In [{exc.exec_count}]: {first[0] if first else ''!s}): {exc.ename}: {evalue}"
+        )
+    except Exception as exc:  # kernel died, bad parameters, ...
+        return f"notebook {job.notebook.name} failed: {type(exc).__name__}: {' '.join(str(exc).split())}"
+    nb = nbformat.read(job.output, as_version=4)
+    nbformat.write(normalise_notebook(nb), job.output)
+    return None
+
+
+@contextlib.contextmanager
+def stderr_to(path: Path | None):
+    """Send this process's standard error (and its kernels') to ``path`` for a while.
+
+    Kernels inherit file descriptor 2: their warnings ("running over TCP without
+    encryption", "KeyboardInterrupt caught in kernel") go to the build log, not the terminal.
+    """
+    if path is None:
+        yield
+        return
+    saved = os.dup(2)
+    with open(path, "ab") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def run_notebooks(jobs: list[Job], workers: int = 1, log=print, while_waiting=None) -> list[str]:
+    """Run the jobs, ``workers`` at a time, longest first; print one line per
+    notebook as it finishes; return the error descriptions (sorted).
+
+    ``while_waiting`` (optional) is called in this thread once the jobs are under way.
+    """
+    errors: list[str] = []
+    started = time.perf_counter()
+    order = sorted(jobs, key=lambda j: -j.notebook.stat().st_size)  # big notebooks take longest
+    with cf.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        futures = {pool.submit(execute, job): job for job in order}
+        if while_waiting is not None:
+            while_waiting()
+        for fut in cf.as_completed(futures):
+            job = futures[fut]
+            err = fut.result()
+            took = time.perf_counter() - started
+            log(f"  {job.notebook.name:<36} {'failed' if err else 'done'} after {took:5.1f} s")
+            if err:
+                errors.append(err)
+    return sorted(errors)
