@@ -1,4 +1,4 @@
-"""The indicators the report follows, their ids, and their values for one period.
+"""The indicators the report follows and their ids (values: :mod:`.values`).
 
 Ids (used by the catalogue's ``targets:``):
 
@@ -17,9 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-import pandas as pd
-
-from ..vocabulary import Category, Direction, Respondents
+from ..vocabulary import Direction, Respondents
 
 
 class Kind(StrEnum):
@@ -83,14 +81,18 @@ def indicator(indicator_id: str) -> Indicator:
     return sick_indicator(rest)
 
 
-def check_target_id(indicator_id: str, questions: pd.DataFrame) -> str | None:
-    """Why ``indicator_id`` cannot carry a target, or None when it can."""
+def check_target_id(indicator_id: str, question_ids: set[str] | None = None) -> str | None:
+    """Why ``indicator_id`` cannot carry a target, or None when it can.
+
+    Survey question ids are checked against ``question_ids`` when given (the
+    catalogue is read before the question list; :mod:`.period` checks them).
+    """
     if indicator_id in _STATIC:
         return None
     kind, _, rest = indicator_id.partition(".")
     if kind == "survey":
         question_id, _, group = rest.partition(".")
-        if question_id not in set(questions["question_id"]):
+        if not question_id or (question_ids is not None and question_id not in question_ids):
             return f"no survey question {question_id[:40]!r} in data/raw/survey_questions.csv"
         if group not in {g.value for g in Respondents}:
             return "the group must be medarbetare or chefer (survey.<question>.<group>)"
@@ -99,62 +101,3 @@ def check_target_id(indicator_id: str, questions: pd.DataFrame) -> str | None:
         return None
     ids = ", ".join(_STATIC)
     return f"unknown indicator; use one of {ids}, survey.<question>.<group> or sick.<group>"
-
-
-@dataclass(frozen=True)
-class Value:
-    """An indicator's value in one period.
-
-    Attributes:
-        value: the number (percent for percentages).
-        approximate: the source gives only an approximate value ("ungefär 2/3").
-        reference: what the value refers to: the table's month (``YYYY-MM``),
-            the survey year, or the sick-leave year (``YYYY``) with ``through``.
-        through: the last month summed (``YYYY-MM``), for sick leave from hours.
-        months: how many months of the year the value covers (sick leave).
-        respondents: number of respondents (survey), when known.
-        published: the value was published by its source (cited as such).
-    """
-
-    value: float
-    approximate: bool = False
-    reference: str = ""
-    through: str = ""
-    months: int | None = None
-    respondents: int | None = None
-    published: bool = False
-
-
-def staffing_values(summary: dict[str, float], table_month: str) -> dict[str, Value]:
-    """Values of the staffing indicators from :func:`sofstat.analysis.size.summary_indicators`."""
-    return {i.id: Value(float(summary[i.id]), reference=table_month) for i in STAFFING}
-
-
-def survey_values(wide: pd.DataFrame) -> dict[str, Value]:
-    """Values of the survey indicators: each question's and group's latest year for the
-    whole administration (unit code of 2 digits); none where that year is hidden."""
-    whole = wide[(wide["unit_code"].str.len() == 2)]
-    last = whole.sort_values("year", kind="stable").groupby(["question_id", "group"], sort=False).tail(1)
-    out = {}
-    for r in last[~last["hidden"] & last[Category.POSITIVE.value].notna()].itertuples(index=False):
-        n = None if pd.isna(r.respondents) else int(r.respondents)
-        out[survey_indicator(r.question_id, r.group).id] = Value(
-            float(r.positive), bool(r.approximate), str(r.year), respondents=n, published=bool(r.published)
-        )
-    return out
-
-
-def sick_values(rates: pd.DataFrame) -> dict[str, Value]:
-    """Values of the sick-leave indicators: each group's latest year; none where it is hidden."""
-    out = {}
-    last = rates.groupby("group", sort=False).tail(1)
-    for r in last[~last["hidden"]].itertuples(index=False):
-        through = "" if pd.isna(r.through_month) else str(r.through_month)
-        out[sick_indicator(r.group).id] = Value(
-            float(r.rate),
-            reference=str(r.year),
-            through=through,
-            months=int(r.months_included),
-            published=bool(r.published),
-        )
-    return out

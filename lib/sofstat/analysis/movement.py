@@ -22,8 +22,9 @@ import pandas as pd
 
 from .. import config
 from ..vocabulary import Direction, Level, Significance, UnitChange, Verdict
-from .indicators import Indicator, Kind, Value
+from .indicators import Indicator, Kind
 from .survey import approximate_band, two_proportion_p
+from .values import Value
 
 
 def verdict(ind: Indicator, base: Value | None, last: Value | None, only_baseline: bool) -> Verdict:

@@ -25,8 +25,9 @@ from ..readers.sickleave import read_sick_leave_files
 from ..readers.staffing import read_staffing
 from ..readers.survey import read_questions, read_survey, read_survey_files
 from ..vocabulary import Level
-from . import age, attainment, indicators, movement, programme, sickleave, size, survey
-from .indicators import Indicator, Value
+from . import age, attainment, indicators, movement, programme, sickleave, size, survey, values
+from .indicators import Indicator
+from .values import Value
 
 
 class PeriodResults:
@@ -161,16 +162,16 @@ class PeriodResults:
             if key == self.period.key
             else PeriodResults(self.catalog, p, self.thresholds, self.disclosed)
         )
-        out = indicators.staffing_values(results.summary, results.staffing_of(key)["period"].iloc[0])
+        out = values.staffing_values(results.summary, results.staffing_of(key)["period"].iloc[0])
         if "sick_leave" in p.inputs:
             limit = self.thresholds["max_hidden_sick_leave"] if self.disclosed else -1
             rates = sickleave.combine(read_sick_leave_files([str(p.inputs["sick_leave"])]), limit).rates
-            out.update(indicators.sick_values(rates))
+            out.update(values.sick_values(rates))
         if "survey" in p.inputs:
             wide = survey.survey_wide(
                 read_survey(p.inputs["survey"], self.questions), self.questions, self._min_respondents
             )
-            out.update(indicators.survey_values(wide))
+            out.update(values.survey_values(wide))
         return out
 
     @cached_property

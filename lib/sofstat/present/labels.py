@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..analysis.indicators import Indicator, Kind, Value, indicator
+from ..analysis.indicators import Indicator, Kind, indicator
+from ..analysis.values import Value
 from ..vocabulary import MONTHS, Respondents, labels, month_label
 
 _STATIC = {

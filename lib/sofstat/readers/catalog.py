@@ -33,8 +33,7 @@ import yaml
 from .. import config
 from ..analysis.indicators import check_target_id
 from ..errors import CatalogError, InputError
-from . import source as src
-from .survey import read_questions
+from .files import decode, read_bytes
 
 #: Input roles, in the order they are listed in manifests.
 ROLES = ["staffing", "guideline", "guideline_factors", "department_map", "survey", "sick_leave", "activities"]
@@ -114,10 +113,10 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 
 def _load_yaml(path: Path) -> object:
     try:
-        name, _, data = src.read_bytes(path)
+        name, _, data = read_bytes(path)
         if len(data) > _MAX_BYTES:
             raise CatalogError(f"{path}: more than {_MAX_BYTES} bytes; not a catalogue")
-        text = src.decode(data, name)
+        text = decode(data, name)
     except InputError as exc:
         raise CatalogError(str(exc)) from None
     if "\x00" in text:
@@ -217,11 +216,10 @@ def _targets(path: Path, entries: object, periods: list[Period]) -> dict[str, Ta
     if not isinstance(entries, dict):
         raise CatalogError(f"{path}: targets: expected a mapping of indicator ids to targets")
     out = {}
-    questions = read_questions()
     for raw_id, spec in entries.items():
         tid = str(raw_id)
         where = f"{path}: target {tid[:60]!r}"
-        problem = check_target_id(tid, questions)
+        problem = check_target_id(tid)
         if problem:
             raise CatalogError(f"{where}: {problem}")
         if not isinstance(spec, dict) or set(map(str, spec)) != {"value", "by", "source"}:

@@ -27,6 +27,7 @@ import pandas as pd
 
 from .. import config
 from ..errors import InputError, Problem
+from .files import decode, read_bytes
 from .numbers import normalise_spaces, parse_column
 
 Source = str | os.PathLike[str] | bytes
@@ -91,59 +92,6 @@ def is_text_source(source: object) -> bool:
 def is_xlsx(source: object) -> bool:
     """True when ``source`` names an Excel workbook (``.xlsx``/``.xlsm``)."""
     return not is_text_source(source) and str(source).lower().endswith(XLSX_SUFFIXES)
-
-
-def read_bytes(source: str | os.PathLike[str]) -> tuple[str, Path, bytes]:
-    """The bytes of a file, any failure to read it as :class:`InputError`.
-
-    Returns:
-        ``(name, path, data)``.
-    """
-    path = Path(source)
-    name = str(path)
-    try:
-        if path.is_dir():
-            raise InputError(name, None, "", "is a folder, not a file")
-        size = path.stat().st_size
-        if size > config.MAX_FILE_BYTES:
-            raise InputError(
-                name, None, "", f"is {size} bytes, more than the {config.MAX_FILE_BYTES} accepted"
-            )
-        return name, path, path.read_bytes()
-    except InputError:
-        raise
-    except (OSError, ValueError) as exc:  # missing, unreadable, name too long, NUL in the name
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise InputError(name[:300], None, "", f"cannot be read: {reason}") from None
-
-
-def decode(data: bytes, name: str) -> str:
-    """Decode UTF-16 (with BOM), UTF-8 (BOM optional) or else Windows-1252; LF line ends.
-
-    Raises:
-        InputError: when the bytes are none of these.
-    """
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise InputError(name, None, "", f"damaged UTF-16 text ({exc.reason})") from None
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError as exc:
-                line_no = data.count(b"\n", 0, exc.start) + 1
-                start = data.rfind(b"\n", 0, exc.start) + 1
-                end = data.find(b"\n", exc.start)
-                raw = data[start : end if end >= 0 else len(data)].decode("latin-1")
-                raise InputError(name, line_no, raw, "text is neither UTF-8 nor Windows-1252") from None
-    text = text.lstrip("\ufeff")
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
 
 
 def check_text(text: Text, problems: Problems) -> None:

@@ -10,7 +10,16 @@
 - :mod:`.build`: :func:`build_report`, the stages in order
 """
 
-from ..errors import ReportError
-from .build import build_report, refresh_notebooks
+import sys
+
+# jsonschema (under nbformat) compiles an RFC 3987 grammar on import when the
+# optional package rfc3987_syntax is installed: about 3 s of every report
+# build. nbformat's notebook schema checks no "iri" format, so the report does
+# without it. (Set before nbformat is first imported; a None entry makes the
+# optional import fail fast, and jsonschema skips those format checks.)
+sys.modules.setdefault("rfc3987_syntax", None)
+
+from ..errors import ReportError  # noqa: E402
+from .build import build_report, refresh_notebooks  # noqa: E402
 
 __all__ = ["ReportError", "build_report", "refresh_notebooks"]

@@ -26,7 +26,6 @@ from . import publish
 from .manifest import sha256, write_manifest
 from .page import build_page
 from .pdf import print_pdf
-from .workbook import build_workbook
 
 LOG_NAME = "build.log"
 
@@ -152,6 +151,10 @@ def build_report(
                 version=__version__,
             )
             (build / "index.html").write_text(page, encoding="utf-8")
+            # openpyxl and the table contract bring numpy and pandas: loaded only now,
+            # after the kernels ran, so that the parent starts them sooner
+            from .workbook import build_workbook
+
             tables = build / "tables"
             (build / "tables.xlsx").write_bytes(
                 build_workbook(sorted(tables.glob("*.json")) if tables.exists() else [])
