@@ -60,3 +60,39 @@ def baseline():
 def synthetic():
     """The synthetic second period (tests/fixtures/synthetic), as the report computes it."""
     return sofstat.load_period("2024-H2", SYNTHETIC_CATALOG)
+
+
+def _quiet(*_args) -> None:
+    pass
+
+
+def _build(tmp_path_factory, name: str, period: str, catalog=None, pdf: bool | None = None):
+    from sofstat.report import build_report
+    from sofstat.report.pdf import chromium
+
+    root = tmp_path_factory.mktemp(name)
+    return build_report(period, catalog, root, log=_quiet, pdf=bool(chromium()) if pdf is None else pdf)
+
+
+@pytest.fixture(scope="session")
+def baseline_report(tmp_path_factory):
+    """The default report (2024-H1, data/periods.yml), built once for every test that reads it."""
+    return _build(tmp_path_factory, "baseline", "2024-H1")
+
+
+@pytest.fixture(scope="session")
+def synthetic_report(tmp_path_factory):
+    """The synthetic 2024-H2 report (targets, a second period, activities), built once."""
+    return _build(tmp_path_factory, "synthetic", "2024-H2", SYNTHETIC_CATALOG)
+
+
+@pytest.fixture(scope="session")
+def hostile_report(tmp_path_factory):
+    """A report from inputs whose names and sources are hostile markup (tests/fixtures/hostile)."""
+    return _build(
+        tmp_path_factory,
+        "hostile",
+        "2024-H1",
+        config.TESTS_DIR / "fixtures" / "hostile" / "periods.yml",
+        pdf=False,
+    )

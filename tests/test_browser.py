@@ -1,10 +1,14 @@
-"""The report in a real browser: headless Chromium opens index.html.
+"""The report in a real browser (headless Chromium, offline): it loads, reads, fits and is accessible.
 
-Checks that every image loaded, that no code or prompt is visible and that
-the Swedish headings are there, and saves a screenshot in the test's
-temporary folder. Chromium comes from Debian's package, which `make test`
-installs when it is missing and the machine allows; where it is not
-available the test is skipped with the reason, never passed silently.
+- every image loads, no code or prompt is visible, the Swedish headings are there;
+- axe-core (npm package in tests/browser, injected into a copy of the page
+  without its Content-Security-Policy) finds no WCAG 2.0/2.1 A or AA violation;
+- at 1 024 px no table is wider than its container and the page does not scroll sideways;
+- a report built from hostile names has no live markup: no ``on*`` attribute,
+  no ``javascript:`` URL, no script, and the hostile text visible as text.
+
+Chromium and axe-core come from Debian and npm; `make test` installs them. Where
+they cannot be had, the tests are skipped with the reason, never passed silently.
 """
 
 from __future__ import annotations
@@ -12,14 +16,17 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
 import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
-from sofstat.report import build_report
+from sofstat import config
+from sofstat.report.pdf import chromium
 
-CHROMIUM_FLAGS = [
+AXE = config.TESTS_DIR / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+FLAGS = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -30,23 +37,32 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--hide-scrollbars",
 ]
-
-# Runs in the page after load and writes what it finds into the DOM, which
-# chromium --dump-dom prints.
+needs_chromium = pytest.mark.skipif(
+    not chromium(), reason="headless Chromium is not installed (make test installs it as root)"
+)
 PROBE = """
 <script>
-window.addEventListener("load", () => {
+window.addEventListener("load", async () => {
+  const result = {};
   const imgs = [...document.images];
-  const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
-  const codeEls = [...document.querySelectorAll(
-    ".jp-InputArea-editor, .jp-CodeMirrorEditor, .jp-InputPrompt, .jp-OutputPrompt")].filter(visible);
-  const result = {
-    images: imgs.length,
-    broken: imgs.filter((i) => !(i.complete && i.naturalWidth > 0)).map((i) => i.src.slice(0, 60)),
-    code_elements: codeEls.length,
-    text: document.body.innerText,
-    headings: [...document.querySelectorAll("h1, h2")].map((h) => h.innerText.trim()),
-  };
+  result.images = imgs.length;
+  result.broken = imgs.filter((i) => !(i.complete && i.naturalWidth > 0)).length;
+  result.alts = imgs.map((i) => i.alt);
+  result.text = document.body.innerText;
+  result.headings = [...document.querySelectorAll("h1, h2, h3")].map((h) => h.innerText.trim());
+  result.alerts = window.__alerts;
+  result.pageScroll = document.documentElement.scrollWidth - document.documentElement.clientWidth;
+  result.wide = [...document.querySelectorAll("table")].map((t) => {
+    const box = t.parentElement.getBoundingClientRect();
+    const own = t.getBoundingClientRect();
+    return {caption: (t.caption || {}).innerText || "", over: Math.round(own.width - box.width),
+            scroll: t.parentElement.scrollWidth - t.parentElement.clientWidth};
+  }).filter((t) => t.over > 1 || t.scroll > 1);
+  if (window.axe) {
+    const r = await axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}});
+    result.violations = r.violations.map((v) => ({id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5)}));
+    result.passes = r.passes.length;
+  }
   const out = document.createElement("pre");
   out.id = "probe-result";
   out.textContent = JSON.stringify(result);
@@ -56,53 +72,125 @@ window.addEventListener("load", () => {
 """
 
 
-def _chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture(scope="module")
-def report_dir(tmp_path_factory):
-    if not _chromium():
-        pytest.skip(
-            "headless Chromium is not installed (Debian package 'chromium'; make test installs it as root)"
-        )
-    return build_report("2024-H1", None, tmp_path_factory.mktemp("reports"), log=lambda *_: None)
-
-
-def test_report_in_headless_chromium(report_dir, tmp_path):
-    page = (report_dir / "index.html").read_text(encoding="utf-8")
-    probe_page = report_dir / "probe.html"
-    probe_page.write_text(page.replace("</body>", PROBE + "</body>", 1), encoding="utf-8")
-    profile = tmp_path / "profile"
-    cmd = [_chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--virtual-time-budget=10000"]
+def probe(report: Path, tmp_path: Path, width: int = 1280, axe: bool = False) -> dict:
+    """Open a copy of the report (CSP removed so that the probe may run) and return what the probe saw."""
+    page = (report / "index.html").read_text(encoding="utf-8")
+    page = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page)
+    page = page.replace(
+        "<head>",
+        "<head><script>window.__alerts = []; window.alert = (m) => window.__alerts.push(String(m));</script>",
+        1,
+    )
+    if axe:
+        page = page.replace("</head>", "<script>" + AXE.read_text(encoding="utf-8") + "</script></head>", 1)
+    copy = tmp_path / f"probe-{width}.html"
+    copy.write_text(page.replace("</body>", PROBE + "</body>", 1), encoding="utf-8")
+    cmd = [
+        chromium(),
+        *FLAGS,
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--virtual-time-budget=30000",
+        f"--window-size={width},1000",
+    ]
     dom = subprocess.run(
-        [*cmd, "--dump-dom", probe_page.as_uri()], capture_output=True, text=True, timeout=180
+        [*cmd, "--dump-dom", copy.as_uri()], capture_output=True, text=True, timeout=300
     ).stdout
     m = re.search(r'<pre id="probe-result">(.*?)</pre>', dom, flags=re.S)
     assert m, "the probe did not run in Chromium"
-    result = json.loads(html.unescape(m.group(1)))
-    assert result["images"] >= 4  # one chart per section
-    assert result["broken"] == []
-    assert result["code_elements"] == 0
+    return json.loads(html.unescape(m.group(1)))
+
+
+@needs_chromium
+def test_report_in_headless_chromium(baseline_report, tmp_path):
+    result = probe(baseline_report, tmp_path)
+    assert result["images"] == 6 and result["broken"] == 0
+    assert all(len(alt) > 80 and "No description" not in alt for alt in result["alts"])
     text = result["text"]
     for code in ["import sofstat", "out.table(", "In [", "Out[", "read_staffing("]:
         assert code not in text
     for heading in [
         "Uppföljning av programmet för att stärka enhetscheferna",
-        "Sammanfattning: förflyttning mot målet",
+        "I korthet",
         "Chefsområdenas storlek",
         "Ålder",
         "Chefers sjukfrånvaro",
         "Medarbetarundersökningen",
-        "Datakvalitet",
+        "Programmet: behov och aktiviteter",
+        "Om rapporten",
     ]:
         assert heading in result["headings"]
-    assert "47 av 59 (79,7 %)" in text
-    assert "ca 2/3" in text
+    assert "47 av 59 (79,7 %)" in text and "ca 2/3" in text
     shot = tmp_path / "index.png"
-    subprocess.run(
-        [*cmd, "--window-size=1200,2000", f"--screenshot={shot}", (report_dir / "index.html").as_uri()],
-        capture_output=True,
-        timeout=180,
-    )
+    cmd = [
+        chromium(),
+        *FLAGS,
+        f"--user-data-dir={tmp_path / 'profile2'}",
+        "--window-size=1280,1400",
+        f"--screenshot={shot}",
+    ]
+    subprocess.run([*cmd, (baseline_report / "index.html").as_uri()], capture_output=True, timeout=180)
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_tables_fit_without_sideways_scrolling(baseline_report, synthetic_report, tmp_path, width):
+    for report in (baseline_report, synthetic_report):
+        result = probe(report, tmp_path, width)
+        assert result["wide"] == [], result["wide"]
+        assert result["pageScroll"] <= 0
+
+
+@needs_chromium
+@pytest.mark.skipif(
+    not AXE.exists(), reason="axe-core is not installed (make test runs npm ci in tests/browser)"
+)
+def test_axe_core_finds_no_wcag_violation(baseline_report, synthetic_report, tmp_path):
+    for report in (baseline_report, synthetic_report):
+        result = probe(report, tmp_path, axe=True)
+        assert result["passes"] > 10  # axe ran
+        assert result["violations"] == [], result["violations"]
+
+
+class _Markup(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.scripts, self.handlers, self.urls = 0, [], []
+
+    def handle_starttag(self, tag, attrs):
+        self.scripts += tag == "script"
+        for name, value in attrs:
+            if name.lower().startswith("on"):
+                self.handlers.append((tag, name))
+            if name.lower() in ("href", "src", "action", "formaction") and (
+                value or ""
+            ).strip().lower().startswith("javascript:"):
+                self.urls.append(value)
+
+
+HOSTILE_TEXTS = [
+    '<a href="javascript:alert(5)">x</a>',
+    '<b onmouseover="alert(6)">Fet</b>',
+    "<script>alert(7)</script>",
+    "<img src=x onerror=alert(8)>",
+]
+
+
+def test_hostile_names_are_text_not_markup(hostile_report):
+    page = (hostile_report / "index.html").read_text(encoding="utf-8")
+    parser = _Markup()
+    parser.feed(page)
+    assert parser.scripts == 0 and parser.handlers == [] and parser.urls == []
+    visible = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    for text in HOSTILE_TEXTS:
+        assert text in visible, text
+    svg = "".join(p.read_text(encoding="utf-8") for p in (hostile_report / "figures").glob("*.svg"))
+    assert "<script" not in svg and "onerror=" not in svg.replace("onerror=alert(8)&gt;", "")
+
+
+@needs_chromium
+def test_hostile_report_runs_nothing_in_the_browser(hostile_report, tmp_path):
+    result = probe(hostile_report, tmp_path)
+    assert result["alerts"] == []  # no hostile handler or link ran
+    for text in HOSTILE_TEXTS:
+        assert text in result["text"], text

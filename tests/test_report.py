@@ -1,230 +1,375 @@
-"""The report command end to end, on the real baseline and a synthetic second period."""
+"""The report command end to end: files, provenance, determinism, failures, the atomic switch.
+
+The report builds are shared session fixtures (conftest.py): the tests here
+read them; only the tests of failure, locking and determinism build again.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import html
 import json
+import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
-import zipfile
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from conftest import SYNTHETIC, SYNTHETIC_CATALOG, _build
 
-from sofstat import movement as mv
-from sofstat import paths
-from sofstat.catalog import CatalogError, load_catalog
-from sofstat.report import ReportError, build_report, build_workbook
-from sofstat.survey import read_questions
+import sofstat
+from sofstat import config
+from sofstat.errors import ReportError
+from sofstat.report import publish
+from sofstat.report.pdf import chromium, print_pdf
 
-SYNTHETIC = paths.TESTS_DIR / "fixtures" / "synthetic"
-CATALOG = SYNTHETIC / "periods.yml"
 NOTEBOOKS = [
     "00_sammanfattning.ipynb",
     "01_chefsomradenas_storlek.ipynb",
     "02_alder.ipynb",
     "03_chefers_sjukfranvaro.ipynb",
     "04_medarbetarundersokning.ipynb",
+    "05_programmet.ipynb",
 ]
+FIGURES = ["00_utveckling", "01_medarbetare_per_chef", "02_medelalder", "03_sjuktal", "04_enkat", "05_behov"]
 
 
-@pytest.fixture(scope="module")
-def two_builds(tmp_path_factory):
-    """The synthetic 2024-H2 report built twice into two folders."""
-    out = []
-    for name in ("a", "b"):
-        root = tmp_path_factory.mktemp(name)
-        out.append(build_report("2024-H2", CATALOG, root, log=lambda *_: None))
-    return out
+def _files(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
 
 
-def test_output_files(two_builds):
-    report = two_builds[0]
-    assert report.name == "2024-H2"
-    names = sorted(p.relative_to(report).as_posix() for p in report.rglob("*") if p.is_file())
+def _body(page: str) -> str:
+    """The page without the head (CSS) and the closing "Om underlaget" part."""
+    start = page.index("<body>")
+    return page[start : page.index('<h3 id="om-underlaget">')]
+
+
+def test_output_files(baseline_report):
+    names = _files(baseline_report)
+    assert baseline_report.name == "2024-H1"
     for nb in NOTEBOOKS:
         assert nb in names
-    for fig in ["00_utveckling", "01_medarbetare_per_chef", "02_medelalder", "03_sjuktal", "04_enkat"]:
+    for fig in FIGURES:
         assert f"figures/{fig}.png" in names and f"figures/{fig}.svg" in names
-    assert {"index.html", "tables.xlsx", "manifest.json"} <= set(names)
+    expected = {"index.html", "tables.xlsx", "manifest.json", "build.log"}
+    if chromium():
+        expected.add("rapport.pdf")
+    assert expected <= set(names)
     assert not any(n.startswith("tables/") for n in names)
+    assert not [
+        p for p in baseline_report.parent.iterdir() if p.name.startswith(f".{baseline_report.name}.build-")
+    ]
 
 
-def test_manifest(two_builds):
-    m = json.loads((two_builds[0] / "manifest.json").read_text())
-    assert m["period"] == "2024-H2"
-    assert m["baseline_period"] == "2024-H1"
-    roles = {i["role"]: i for i in m["inputs"]}
-    assert roles["staffing"]["path"] == "tests/fixtures/synthetic/2024-09/tabell3_syntetisk_2024-09.txt"
-    assert roles["guideline"]["path"] == "data/raw/2024-03/tabell1_grundtal.csv"  # carried over
-    import hashlib
-
+def test_manifest(synthetic_report):
+    m = json.loads((synthetic_report / "manifest.json").read_text())
+    assert m["period"] == "2024-H2" and m["baseline_period"] == "2024-H1"
+    assert m["sofstat_version"] == sofstat.__version__
+    assert m["thresholds"] == {"min_employees_age": 5, "min_respondents": 5, "max_hidden_sick_leave": 10}
+    roles = {(i["role"], i["period"]): i for i in m["inputs"]}
+    staffing = roles[("staffing", "2024-H2")]
+    assert staffing["path"] == "tests/fixtures/synthetic/2024-09/tabell3_syntetisk_2024-09.txt"
     assert (
-        roles["staffing"]["sha256"]
+        staffing["sha256"]
         == hashlib.sha256((SYNTHETIC / "2024-09" / "tabell3_syntetisk_2024-09.txt").read_bytes()).hexdigest()
     )
-    params = m["parameters"]["02_alder.ipynb"]
-    assert params["min_employees_age"] == 5 and params["period"] == "2024-H2"
-    assert m["parameters"]["04_medarbetarundersokning.ipynb"]["baseline_survey_path"].startswith(
-        "data/raw/2023/"
+    assert (
+        roles[("staffing", "2024-H1")]["path"] == "data/raw/2024-03/tabell3_tillsvidareanstallda_2024-03.txt"
     )
-    assert m["sofstat_version"]
-    assert "built_at" in m and m["built_at"].endswith("Z")
-    assert "git_commit" in m
-    files = {f["path"] for f in m["files"]}
-    assert "index.html" in files and "tables.xlsx" in files
+    assert m["parameters"]["02_alder.ipynb"]["period"] == "2024-H2"
+    assert m["parameters"]["02_alder.ipynb"]["catalog_path"] == "tests/fixtures/synthetic/periods.yml"
+    assert m["built_at"].endswith("Z") and "git_commit" in m
+    files = {f["path"]: f["sha256"] for f in m["files"]}
+    assert "index.html" in files and "build.log" not in files
+    assert files["index.html"] == hashlib.sha256((synthetic_report / "index.html").read_bytes()).hexdigest()
 
 
-def test_builds_are_byte_identical(two_builds):
-    a, b = two_builds
-    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
-    files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
-    assert files_a == files_b
-    for rel in files_a:
-        if rel.name == "manifest.json":
+def test_builds_are_byte_identical(tmp_path_factory, synthetic_report):
+    again = _build(tmp_path_factory, "again", "2024-H2", SYNTHETIC_CATALOG, pdf=False)
+    a, b = synthetic_report, again
+    skip = {"build.log", "rapport.pdf"}
+    assert [f for f in _files(a) if f not in skip] == [f for f in _files(b) if f not in skip]
+    for rel in _files(b):
+        if rel in skip:
+            continue
+        if rel == "manifest.json":
             ma, mb = (json.loads((r / rel).read_text()) for r in (a, b))
-            ma.pop("built_at"), mb.pop("built_at")
+            for m in (ma, mb):
+                m.pop("built_at")
+                m["files"] = [f for f in m["files"] if f["path"] != "rapport.pdf"]
             assert ma == mb
         else:
             assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
 
 
-def test_index_html_is_swedish_without_code(two_builds):
-    page = (two_builds[0] / "index.html").read_text(encoding="utf-8")
-    assert '<html lang="sv">' in page
-    assert "<title>SON-rapport 2024-H2</title>" in page
-    for heading in [
-        "Sammanfattning: förflyttning mot målet",
-        "Chefsområdenas storlek",
-        "Ålder",
-        "Chefers sjukfrånvaro",
-        "Medarbetarundersökningen",
-        "Förändrade enheter",
-        "Datakvalitet",
-    ]:
-        assert heading in page
-    for code in ["import sofstat", "out.table(", "In&nbsp;[", '<div class="jp-CodeMirrorEditor', "<script"]:
+@pytest.mark.skipif(
+    not chromium(), reason="headless Chromium is not installed (make test installs it as root)"
+)
+def test_pdf_is_byte_identical(tmp_path, synthetic_report):
+    out = tmp_path / "again.pdf"
+    print_pdf(synthetic_report / "index.html", out)
+    assert out.read_bytes() == (synthetic_report / "rapport.pdf").read_bytes()
+
+
+def test_index_html_is_swedish_without_code_or_script(baseline_report):
+    page = (baseline_report / "index.html").read_text(encoding="utf-8")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="sv">')
+    assert "<title>Uppföljning av programmet för att stärka enhetscheferna – 2024-H1</title>" in page
+    head = html.unescape(page[: page.index("<style>")])
+    assert "Content-Security-Policy" in head and "default-src 'none'" in head and "script-src" not in head
+    for code in ["<script", "import sofstat", "out.table(", "In&nbsp;[", "jp-InputArea", "Traceback"]:
         assert code not in page
-    assert "Tingsbrogården" in page
-    assert "ca 2/3" in page and "66,7 %" not in page.split("Medarbetarundersökningen")[0]
+    body = _body(page)
+    for developer_text in [
+        "data/periods.yml",
+        "data/raw/",
+        ".csv",
+        ".txt",
+        "catalog_path",
+        "min_respondents",
+    ]:
+        assert developer_text not in body, developer_text
+    headings = re.findall(r"<h([1-4])[^>]*>(.*?)</h\1>", page)
+    assert headings[0] == ("1", "Uppföljning av programmet för att stärka enhetscheferna")
+    levels = [int(level) for level, _ in headings]
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False))  # headings in order
+    texts = [t for _, t in headings]
+    assert texts.index("I korthet") < texts.index("Chefsområdenas storlek")
+    assert "47 av 59 (79,7 %)" in page and "ca 2/3" in page
+    assert "mål ej fastställt" in page or "Mål: ej fastställt" in page
+    assert "Ny som chef (tidigare Vägen till ledarskap)" in page  # the register from the plan
+    assert page.count("<figure") == len(FIGURES)
+    assert 'alt=""' not in page and "No description" not in page
 
 
-def test_movement_on_synthetic_period():
-    data = mv.load_periods(load_catalog(CATALOG), "2024-H2")
-    mt = mv.movement_table(data, read_questions()).set_index("key")
-    assert mt.loc["share_units_within_base", "2024-H1"] == pytest.approx(100 * 47 / 59)
-    assert mt.loc["share_units_within_base", "2024-H2"] == pytest.approx(100 * 48 / 59)
-    assert mt.loc["units_over_max", ["2024-H1", "2024-H2"]].tolist() == [1.0, 0.0]
-    assert mt.loc["managers", ["2024-H1", "2024-H2"]].tolist() == [69.0, 70.0]
-    assert mt.loc["max_employees_per_manager", "2024-H2"] == pytest.approx(115 / 3)
-    assert mt.loc["units_over_max", "verdict"] == "åt rätt håll"
-    # Jan-Sep 2024: sum of sick hours / sum of ordinary hours
-    assert mt.loc["sick:enhetschefer", "2024-H2"] == pytest.approx(100 * 2010 / 94530)
-    assert "sick:avdelningschefer" not in mt.index  # 8 employees: hidden
-    # January-September 2024 is not compared with the full year 2023
-    assert mt.loc["sick:enhetschefer", "verdict"] == "ej jämförbart (olika delar av året)"
-    assert (
-        mt.loc["survey:delaktig_beslut:medarbetare", "verdict"] == "åt fel håll (osäkert: ungefärligt värde)"
-    )
-    assert mt.loc["survey:rimlig_stress:chefer", "verdict"] == "endast utgångsläge hittills"
-    assert mt.loc["survey:kompetensutveckling:chefer", "verdict"].startswith("oförändrat")
-    changes = mv.unit_changes(data[0].staffing, data[1].staffing).set_index("unit_code")["change"].to_dict()
-    assert changes == {
-        "5200303": "ändrat antal chefer",
-        "5200305": "ändrat antal chefer",
-        "5200306": "namnbyte",
-        "5200313": "nedlagd",
-        "5200314": "ändrat antal chefer",
-        "5200315": "ny",
-    }
+def test_one_table_per_fact(baseline_report):
+    page = (baseline_report / "index.html").read_text(encoding="utf-8")
+    captions = re.findall(r"<caption>(.*?)</caption>", page)
+    assert len(captions) == len(set(captions))
+    assert "för vidare bearbetning" not in page
 
 
-def test_baseline_only_says_so():
-    data = mv.load_periods(load_catalog(), "2024-H1")
-    mt = mv.movement_table(data, read_questions())
-    assert set(mt["verdict"]) == {"endast utgångsläge hittills"}
-    assert len(mt) == 11
+def test_synthetic_report_shows_targets_intervals_and_programme(synthetic_report):
+    page = (synthetic_report / "index.html").read_text(encoding="utf-8")
+    for words in [
+        "uppnått",
+        "i fas",
+        "ej bedömbart",
+        "säkerställd",
+        "95 % konfidensintervall",
+        "Mål: 90,0 % till 2027-H2",
+    ]:
+        assert words in page, words
+    assert "SON 2025-06-12 § 85" in page
+    assert "Förändringar sedan förra perioden" in page and "Sedan 2024-H1:" in page
+    assert "ej jämförbart (olika delar av året)" in page
 
 
 def _broken_catalog(tmp_path: Path) -> Path:
     folder = tmp_path / "broken"
     shutil.copytree(SYNTHETIC, folder)
-    (folder / "periods.yml").write_text(
-        (folder / "periods.yml").read_text().replace("../../../data/", str(paths.DATA_DIR) + "/"),
-        encoding="utf-8",
+    catalog = folder / "periods.yml"
+    catalog.write_text(
+        catalog.read_text().replace("../../../data/", str(config.DATA_DIR) + "/"), encoding="utf-8"
     )
     t3 = folder / "2024-09" / "tabell3_syntetisk_2024-09.txt"
     t3.write_text(t3.read_text().replace("5200308 Syrengården 23 22,20 50,0", "5200308 Syrengården 23 22,20"))
-    return folder / "periods.yml"
+    return catalog
 
 
-def test_failure_keeps_earlier_report_and_exits_nonzero(tmp_path):
+def _cli(*args, cwd: Path):
+    return subprocess.run(
+        [sys.executable, "-m", "sofstat", *args], capture_output=True, text=True, cwd=cwd, timeout=600
+    )
+
+
+def test_bad_input_fails_with_one_line_and_keeps_the_earlier_report(tmp_path):
     out = tmp_path / "reports"
     earlier = out / "2024-H2"
     earlier.mkdir(parents=True)
     (earlier / "index.html").write_text("earlier good report")
-    catalog = _broken_catalog(tmp_path)
-    res = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sofstat",
-            "report",
-            "--period",
-            "2024-H2",
-            "--catalog",
-            str(catalog),
-            "--output-dir",
-            str(out),
-            "--jobs",
-            "2",
-        ],
-        capture_output=True,
-        text=True,
+    res = _cli(
+        "report",
+        "--period",
+        "2024-H2",
+        "--catalog",
+        str(_broken_catalog(tmp_path)),
+        "--output-dir",
+        str(out),
+        "--no-pdf",
         cwd=tmp_path,
     )
     assert res.returncode == 1
-    assert "running 01_chefsomradenas_storlek.ipynb" in res.stdout
-    assert "notebook 00_sammanfattning.ipynb failed in cell" in res.stderr
-    assert "notebook 01_chefsomradenas_storlek.ipynb failed in cell" in res.stderr
-    assert "InputError" in res.stderr and "5200308 Syrengården 23 22,20" in res.stderr
+    err = res.stderr.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert (
+        "bad input: " in err
+        and "tabell3_syntetisk_2024-09.txt, line" in err
+        and "5200308 Syrengården 23 22,20" in err
+    )
     assert (earlier / "index.html").read_text() == "earlier good report"
-    failed = out / "2024-H2.failed"
-    assert (failed / "01_chefsomradenas_storlek.ipynb").exists()
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temp folder left
+    failed = [p for p in out.iterdir() if p.name.startswith("2024-H2.failed-")]
+    assert len(failed) == 1 and str(failed[0]) in err
+    assert not [p for p in out.iterdir() if p.name.startswith(".2024-H2.build-")]
+    assert "done after" in res.stdout or "failed after" in res.stdout  # one line per notebook
 
 
-def test_bad_catalog(tmp_path):
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("periods:\n  2024-H1:\n    staffing: nope.txt\n    guideline: nope.csv\n", "no such file: nope.txt"),
+        ("periods:\n  2024-H1: [1, 2\n", "not valid YAML"),
+        ("periods:\n  2024-H1:\n    title: a\n  2024-H1:\n    title: b\n", "appears twice"),
+        ("periods:\n  H1-2024:\n    staffing: x\n", "YYYY-H1 or YYYY-H2"),
+        ("periods:\n  2024-H1:\n    stafing: x.txt\n", "unknown entry 'stafing'"),
+        ("[" * 5000, "nested too deeply"),
+    ],
+)
+def test_bad_catalogue_is_one_line(tmp_path, text, words):
     p = tmp_path / "periods.yml"
-    p.write_text("periods:\n  2024-H1:\n    staffing: nope.txt\n")
-    with pytest.raises(CatalogError, match="no such file: nope.txt"):
-        load_catalog(p)
-    with pytest.raises(CatalogError, match="no period '2030-H1'"):
-        build_report("2030-H1", CATALOG, tmp_path)
-    assert isinstance(ReportError("x"), RuntimeError)
+    p.write_text(text, encoding="utf-8")
+    res = _cli("report", "--catalog", str(p), "--output-dir", str(tmp_path / "r"), cwd=tmp_path)
+    assert res.returncode == 1 and len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert words in res.stderr and "Traceback" not in res.stderr
 
 
-def test_workbook_neutralises_formulas(tmp_path):
-    table = {
-        "name": "t",
-        "title": "Test",
-        "columns": ["Enhet", "Värde"],
-        "rows": [["=SUM(A1:A9)", 1.5], ["+46 70", 2], ["-x", None], ["@cmd", 3], ["Vanlig", 4]],
-        "footnotes": ["=not a formula either"],
-        "decimals": {"Värde": 1},
-    }
-    f = tmp_path / "t.json"
-    f.write_text(json.dumps(table), encoding="utf-8")
-    data = build_workbook([f])
-    assert data == build_workbook([f])  # reproducible
-    z = zipfile.ZipFile(__import__("io").BytesIO(data))
-    sheets = [n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]
-    xml = "".join(z.read(n).decode() for n in sheets)
-    assert "<f>" not in xml and "<f " not in xml
-    from openpyxl import load_workbook
+def test_bad_catalogue_bytes_and_names(tmp_path):
+    nul = tmp_path / "nul.yml"
+    nul.write_bytes(b"periods:\n  2024-H1:\x00\n")
+    for catalog in (nul, tmp_path / ("x" * 300 + ".yml"), tmp_path):
+        res = _cli("report", "--catalog", str(catalog), cwd=tmp_path)
+        assert (
+            res.returncode == 1
+            and len(res.stderr.strip().splitlines()) == 1
+            and "Traceback" not in res.stderr
+        )
 
-    wb = load_workbook(__import__("io").BytesIO(data))
-    ws = wb["t"]
-    assert ws["A4"].value == "=SUM(A1:A9)" and ws["A4"].data_type == "s"
-    assert ws["B4"].value == 1.5 and ws["B4"].number_format == "#,##0.0"
-    assert wb["Innehåll"]["A2"].value == "t"
+
+def test_unknown_period_and_check_command(tmp_path):
+    res = _cli("report", "--period", "2030-H1", cwd=tmp_path)
+    assert res.returncode == 1 and "no period '2030-H1'" in res.stderr
+    broken = tmp_path / "b_2024-03.csv"
+    broken.write_text(
+        "enhetskod;enhetsnamn;antal_tillsvidareanställda;antal_årsarbetare;medelålder;antal_chefer\n"
+        "52;Socialnämnd;10;9,5;45;\n520;Fel;1;1;40;\n5200101;A;-1;1;40;\n5200102;B;5;9;40;\n",
+        encoding="utf-8",
+    )
+    res = _cli("check", str(broken), str(config.RAW_DIR / "2024-03" / "tabell1_grundtal.csv"), cwd=tmp_path)
+    assert res.returncode == 1
+    assert "line 3: unit code '520' is not 2, 5 or 7 digits" in res.stdout
+    assert (
+        "line 4: negative headcount" in res.stdout and "line 5: FTE (9.0) above headcount (5)" in res.stdout
+    )
+    assert "ok       data/raw/2024-03/tabell1_grundtal.csv (guideline, 8 rows)" in res.stdout
+    res = _cli("check", "--period", "2024-H1", cwd=tmp_path)
+    assert res.returncode == 0 and "inputs readable" in res.stdout
+
+
+# --- publishing: lock, atomic switch, stale folders --------------------------------
+
+
+def test_switch_is_atomic_and_the_report_is_always_there(tmp_path):
+    final = tmp_path / "2024-H1"
+    final.mkdir()
+    (final / "index.html").write_text("v0")
+    seen_missing = []
+    stop = threading.Event()
+
+    def watch():
+        while not stop.is_set():
+            if not (final / "index.html").exists():
+                seen_missing.append(time.perf_counter())
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        for k in range(1, 40):
+            build = publish.new_build_dir(tmp_path, "2024-H1")
+            (build / "index.html").write_text(f"v{k}")
+            publish.publish(build, final)
+    finally:
+        stop.set()
+        watcher.join()
+    assert seen_missing == []
+    assert (final / "index.html").read_text() == "v39"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2024-H1"]
+
+
+def test_stale_builds_are_removed_and_a_report_left_aside_is_restored(tmp_path):
+    (tmp_path / ".2024-H1.build-dead").mkdir()
+    aside = tmp_path / ".2024-H1.old-123"
+    aside.mkdir()
+    (aside / "index.html").write_text("good")
+    kept = tmp_path / "2024-H1.failed-20240101-000000-1"
+    kept.mkdir()
+    publish.recover(tmp_path, "2024-H1")
+    assert (tmp_path / "2024-H1" / "index.html").read_text() == "good"
+    publish.clean_stale(tmp_path, "2024-H1")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2024-H1", "2024-H1.failed-20240101-000000-1"]
+
+
+def test_second_build_of_a_period_waits_then_gives_up(tmp_path):
+    lines = []
+    with publish.period_lock(tmp_path, "2024-H1"):
+        code = (
+            "import sys; from pathlib import Path; from sofstat.report import publish\n"
+            "try:\n"
+            "    with publish.period_lock(Path(sys.argv[1]), '2024-H1', timeout=1.0): print('got it')\n"
+            "except Exception as e: print(type(e).__name__, e)\n"
+        )
+        res = subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=60
+        )
+        lines = res.stdout.splitlines()
+    assert lines[0].startswith("Another build of 2024-H1 is running (pid ")
+    assert lines[-1].startswith("ReportError another build of 2024-H1")
+    res = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=60
+    )
+    assert res.stdout.strip() == "got it"  # the lock dies with its holder
+
+
+def test_killed_build_leaves_the_previous_report(tmp_path, baseline_report):
+    out = tmp_path / "reports"
+    shutil.copytree(baseline_report, out / "2024-H1")
+    before = {p: (out / "2024-H1" / p).read_bytes() for p in _files(out / "2024-H1")}
+    for delay in (1.0, 4.0):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "sofstat", "report", "--output-dir", str(out), "--no-pdf"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        time.sleep(delay)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert {p: (out / "2024-H1" / p).read_bytes() for p in _files(out / "2024-H1")} == before
+    publish.clean_stale(out, "2024-H1")
+    assert sorted(p.name for p in out.iterdir() if not p.name.endswith(".lock")) == ["2024-H1"]
+
+
+def test_report_module_imports_papermill_in_the_importing_thread():
+    code = (
+        "import sys, sofstat.report\n"
+        "print(all(m in sys.modules for m in ('papermill', 'nbclient', 'jupyter_client.manager')))\n"
+        "print('pandas' in sys.modules)"
+    )
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.stdout.split() == ["True", "False"]  # kernels start before the parent loads pandas
+
+
+def test_report_error_for_a_notebook_without_parameters(tmp_path):
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    (folder / "00_x.ipynb").write_text(
+        json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    )
+    with pytest.raises(ReportError, match="no cell tagged 'parameters'"):
+        sofstat.report.build_report(
+            None, None, tmp_path / "out", notebooks_dir=folder, log=lambda *_: None, pdf=False
+        )

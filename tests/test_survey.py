@@ -1,15 +1,21 @@
-"""read_survey: Swedish Excel exports in every encoding, categories, errors; the baseline."""
+"""read_survey: Swedish Excel exports in every encoding, categories, errors; the baseline; survey_wide.
+
+Which survey groups are hidden is tested in test_disclosure.py; how approximate
+shares are printed ("ca 2/3") with the presentation.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from sofstat import InputError, paths
-from sofstat.outcome_tables import fmt_approx_share, survey_wide
-from sofstat.survey import read_questions, read_survey, read_survey_files
+from sofstat import InputError, config
+from sofstat.analysis.survey import survey_wide
+from sofstat.readers.survey import read_questions, read_survey, read_survey_files
+from sofstat.vocabulary import Category, Respondents
 
 HEADER = "år;fråga;grupp;enhet;svar;andel;antal_svar"
-BASELINE = paths.RAW_DIR / "2023" / "medarbetarundersokning_2023_utgangslage.csv"
+BASELINE = config.RAW_DIR / "2023" / "medarbetarundersokning_2023_utgangslage_v2.csv"
+BASELINE_V1 = config.RAW_DIR / "2023" / "medarbetarundersokning_2023_utgangslage.csv"
 
 ANSWERS = [
     "2024;leder_arbetsgruppen;medarbetare;52;1;5,0 %;1 200",
@@ -30,7 +36,7 @@ def _write(tmp_path, text: str, encoding: str, name: str = "enkat.csv"):
     return p
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "utf-16"])
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 def test_reads_export_in_each_encoding(tmp_path, encoding, newline):
     p = _write(tmp_path, newline.join([HEADER, *ANSWERS]) + newline, encoding)
@@ -44,17 +50,22 @@ def test_reads_export_in_each_encoding(tmp_path, encoding, newline):
         "share",
         "respondents",
         "approximate",
+        "published",
         "source",
     ]
     lead = df[df["question_id"] == "leder_arbetsgruppen"].set_index("category")["share"]
-    assert lead.to_dict() == pytest.approx({"negativ": 15.5, "neutral": 20.0, "positiv": 64.5})
+    assert lead.to_dict() == pytest.approx(
+        {Category.NEGATIVE: 15.5, Category.NEUTRAL: 20.0, Category.POSITIVE: 64.5}
+    )
     assert df["respondents"].tolist()[:3] == [1200, 1200, 1200]
     assert str(df["respondents"].dtype) == "Int64"
     comp = df[(df["question_id"] == "kompetensutveckling")]
     assert comp["unit_code"].unique().tolist() == ["52003"]
     assert comp["share"].sum() == pytest.approx(100.0)
+    assert set(df["group"]) == {Respondents.EMPLOYEES, Respondents.MANAGERS}
     assert not df["approximate"].any()
-    assert df["source"].unique().tolist() == [str(p)] or df["source"].iloc[0].endswith("enkat.csv")
+    assert not df["published"].any()  # no publicerad column: nothing is cited as published
+    assert df["source"].unique().tolist() == [config.display_path(p)]
     assert df["year"].dtype == "int64"
 
 
@@ -63,14 +74,14 @@ def test_xlsx(tmp_path):
 
     wb = Workbook()
     ws = wb.active
-    ws.append(HEADER.split(";") + ["ungefärlig", "källa"])
-    ws.append([2024, "delaktig_beslut", "medarbetare", "52", 5, 40.5, 800, "nej", "Enkätverktyget"])
-    ws.append([2024, "delaktig_beslut", "medarbetare", "52", 4, 25, 800, "nej", "Enkätverktyget"])
+    ws.append(HEADER.split(";") + ["ungefärlig", "källa", "publicerad"])
+    ws.append([2024, "delaktig_beslut", "medarbetare", "52", 5, 40.5, 800, "nej", "Enkätverktyget", "ja"])
+    ws.append([2024, "delaktig_beslut", "medarbetare", "52", 4, 25, 800, "nej", "Enkätverktyget", "ja"])
     p = tmp_path / "e.xlsx"
     wb.save(p)
     df = read_survey(p)
-    assert df[["category", "share", "respondents", "source"]].values.tolist() == [
-        ["positiv", 65.5, 800, "Enkätverktyget"]
+    assert df[["category", "share", "respondents", "published", "source"]].values.tolist() == [
+        ["positive", 65.5, 800, True, "Enkätverktyget"]
     ]
 
 
@@ -78,7 +89,8 @@ def test_baseline_holds_the_source_statements():
     df = read_survey(BASELINE)
     assert df["year"].unique().tolist() == [2023]
     assert df["approximate"].all()
-    assert df["category"].unique().tolist() == ["positiv"]
+    assert df["published"].all()  # v2: every figure is quoted from the published plan
+    assert df["category"].unique().tolist() == [Category.POSITIVE]
     shares = dict(zip(df["question_id"], df["share"], strict=True))
     assert shares == pytest.approx(
         {
@@ -98,6 +110,12 @@ def test_baseline_holds_the_source_statements():
     assert "forutsattningar" not in set(df["question_id"])
 
 
+def test_v1_baseline_is_kept_and_differs_only_in_published():
+    v1, v2 = read_survey(BASELINE_V1), read_survey(BASELINE)
+    assert not v1["published"].any()
+    assert v1.drop(columns="published").equals(v2.drop(columns="published"))
+
+
 def test_question_catalogue():
     q = read_questions()
     assert q["question_id"].tolist() == [
@@ -108,22 +126,19 @@ def test_question_catalogue():
         "forutsattningar",
         "kompetensutveckling",
     ]
+    assert q["group"].tolist() == ["medarbetare", "medarbetare", "chefer", "chefer", "chefer", "chefer"]
 
 
-def test_approximate_shares_are_said_as_the_source_says_them():
-    assert fmt_approx_share(200 / 3, True) == "ca 2/3"
-    assert fmt_approx_share(50.0, True) == "ca hälften"
-    assert fmt_approx_share(40.0, True) == "ca 40 %"
-    assert fmt_approx_share(200 / 3, False) == "66,7 %"
-
-
-def test_small_groups_hidden(tmp_path):
+def test_survey_wide(tmp_path):
     p = _write(tmp_path, "\n".join([HEADER, *ANSWERS]), "utf-8")
-    wide = survey_wide(read_survey(p), read_questions(), min_respondents=5)
-    small = wide[wide["unit_code"] == "5200305"].iloc[0]
-    assert small["hidden"] and small["positiv"] != small["positiv"]  # NaN
-    big = wide[wide["unit_code"] == "52003"].iloc[0]
-    assert not big["hidden"] and big["positiv"] == pytest.approx(61.2)
+    wide = survey_wide(read_survey(p), read_questions()).set_index("unit_code")
+    # in the order of the question catalogue
+    assert wide["question_id"].tolist() == ["leder_arbetsgruppen", "aterhamtning", "kompetensutveckling"]
+    row = wide.loc["52"]
+    assert row[["positive", "neutral", "negative"]].tolist() == pytest.approx([64.5, 20.0, 15.5])
+    assert row["respondents"] == 1200 and not row["hidden"]
+    assert (row["low"], row["high"]) == pytest.approx((61.75, 67.15), abs=0.01)  # Wilson, n = 1 200
+    assert wide.loc["52003", "positive"] == pytest.approx(61.2)
 
 
 def test_read_survey_files_later_wins(tmp_path):
@@ -131,6 +146,7 @@ def test_read_survey_files_later_wins(tmp_path):
     b = _write(tmp_path, f"{HEADER}\n2024;delaktig_beslut;medarbetare;52;positiv;62;\n", "utf-8", "b.csv")
     df = read_survey_files([str(a), "", str(b), str(b)])
     assert df["share"].tolist() == [62.0]
+    assert read_survey_files(["", ""]).empty
 
 
 @pytest.mark.parametrize(
@@ -150,13 +166,20 @@ def test_errors_name_file_line_and_text(tmp_path, line, reason):
     p = _write(tmp_path, f"{HEADER}\n2024;delaktig_beslut;medarbetare;52;negativ;5;\n{line}\n", "utf-8")
     with pytest.raises(InputError) as info:
         read_survey(p)
-    assert str(info.value) == f"{p}, line 3: {reason}" + str(info.value).split(reason, 1)[1]
-    assert reason in str(info.value) and line in str(info.value)
+    assert str(info.value).startswith(f"{p}, line 3: {reason}")
+    assert line in str(info.value)
+    assert info.value.line == 3
 
 
 def test_header_differs(tmp_path):
     p = _write(tmp_path, "år;fråga;grupp;svar;andel\n2024;x;y;1;2\n", "utf-8")
     with pytest.raises(InputError, match=r"line 1: header differs"):
+        read_survey(p)
+
+
+def test_published_must_be_ja_or_nej(tmp_path):
+    p = _write(tmp_path, f"{HEADER};ungefärlig;källa;publicerad\n2024;delaktig_beslut;medarbetare;52;4;30;;;;kanske\n", "utf-8")
+    with pytest.raises(InputError, match="line 2: publicerad must be ja or nej, not 'kanske'"):
         read_survey(p)
 
 
@@ -197,10 +220,14 @@ def test_respondents_must_agree(tmp_path):
 def test_fraction_is_approximate(tmp_path):
     p = _write(tmp_path, f"{HEADER};ungefärlig\n2024;delaktig_beslut;medarbetare;52;positiv;2/3;;\n", "utf-8")
     assert read_survey(p)["approximate"].tolist() == [True]
+    assert read_survey(p)["share"].tolist() == pytest.approx([200 / 3])
     p = _write(
         tmp_path, f"{HEADER};ungefärlig\n2024;delaktig_beslut;medarbetare;52;positiv;2/3;;nej\n", "utf-8"
     )
     with pytest.raises(InputError, match="fraction is approximate"):
+        read_survey(p)
+    p = _write(tmp_path, f"{HEADER}\n2024;delaktig_beslut;medarbetare;52;positiv;2/0;\n", "utf-8")
+    with pytest.raises(InputError, match="share '2/0' is not a fraction"):
         read_survey(p)
 
 

@@ -21,6 +21,7 @@ returns boolean masks (True = hide) aligned with its input.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from . import config
@@ -56,7 +57,9 @@ def department_ages_hidden(
     and ``min_employees_age - 1`` employees together, or the department itself
     has fewer than ``min_employees_age``. The whole administration's is hidden
     when the hidden units of the departments hidden that way have between 1
-    and ``min_employees_age - 1`` employees together.
+    and ``min_employees_age - 1`` employees together. A hidden unit of unknown
+    size counts as a small one (its department, and then the whole, are hidden),
+    since its size is the department's total less the units shown.
 
     Args:
         department: each unit's department code.
@@ -67,18 +70,29 @@ def department_ages_hidden(
         ``(hidden, board_hidden)``: a boolean Series indexed by department
         code (in order of first appearance) and a bool for the administration.
     """
+    size = pd.to_numeric(employees, errors="coerce").astype("float64").to_numpy()
+    hide = unit_hidden.to_numpy(dtype=bool)
+    # a hidden unit of unknown size counts as one employee: below any threshold
     frame = pd.DataFrame(
         {
             "department": department.to_numpy(),
-            "employees": pd.to_numeric(employees).to_numpy(),
-            "hidden_employees": pd.to_numeric(employees).where(unit_hidden.to_numpy(), 0).to_numpy(),
+            "employees": size,
+            "hidden_employees": np.where(hide, np.nan_to_num(size, nan=1.0), 0.0),
+            "unknown": hide & np.isnan(size),
         }
     )
-    sums = frame.groupby("department", sort=False)[["employees", "hidden_employees"]].sum()
+    sums = frame.groupby("department", sort=False).agg(
+        employees=("employees", "sum"), hidden_employees=("hidden_employees", "sum"), unknown=("unknown", "any")
+    )
     hidden_emp = sums["hidden_employees"]
-    hidden = ((hidden_emp > 0) & (hidden_emp < min_employees_age)) | (sums["employees"] < min_employees_age)
-    exposed = int(hidden_emp[hidden].sum())
-    return hidden.astype(bool), bool(0 < exposed < min_employees_age)
+    hidden = (
+        ((hidden_emp > 0) & (hidden_emp < min_employees_age))
+        | (sums["employees"] < min_employees_age)
+        | sums["unknown"]
+    )
+    exposed = float(hidden_emp[hidden].sum())
+    board_hidden = bool(0 < exposed < min_employees_age) or bool(sums.loc[hidden, "unknown"].any())
+    return hidden.astype(bool), board_hidden
 
 
 def survey_hidden(

@@ -11,8 +11,13 @@ Rule, for an indicator with a target (value, due period):
 - **on track** (i fas): the share of the distance from baseline to target
   covered is at least the share of the time from the baseline period to the
   target's period that has passed, and (for survey shares) the change is
-  real by the test of :mod:`.movement`;
+  real by the test of :mod:`.movement` (``significant``; a change that could
+  not be tested, e.g. from an approximate baseline, is not shown to be real);
 - **behind** (efter plan): otherwise.
+
+``progress`` is given only where the verdict is a comparison (right way,
+wrong way, unchanged): a distance covered between values that cannot be
+compared would be a number without meaning.
 
 Without a target the status is "no target" (mål ej fastställt): nothing is invented.
 """
@@ -24,6 +29,7 @@ import pandas as pd
 
 from ..readers.catalog import Target
 from ..vocabulary import Attainment, Direction, Significance, Verdict
+from .indicators import Kind
 from .survey import approximate_band
 
 
@@ -63,7 +69,8 @@ def attainment_table(
         time_share.append(passed)
         now = r.latest if r.latest == r.latest else r.baseline
         distance = t.value - r.baseline
-        p = (now - r.baseline) / distance if distance and now == now and r.baseline == r.baseline else np.nan
+        compared = Verdict(r.verdict).counted
+        p = (now - r.baseline) / distance if compared and distance and now == now else np.nan
         progress.append(p)
         status.append(str(_status(r, t, now, p, passed)))
     out["target"], out["target_by"], out["target_source"] = target, by, source
@@ -85,5 +92,5 @@ def _status(r, t: Target, now: float, progress: float, passed: float) -> Attainm
         return Attainment.NOT_ASSESSABLE
     if progress != progress:
         return Attainment.NOT_ASSESSABLE
-    real = r.significance != Significance.NOT_SIGNIFICANT
+    real = r.kind != Kind.SURVEY or r.significance == Significance.SIGNIFICANT
     return Attainment.ON_TRACK if progress >= passed and real else Attainment.BEHIND

@@ -10,13 +10,17 @@ catalogue entry. Verdicts are :class:`~sofstat.vocabulary.Verdict` codes:
 - an approximate value ("ungefär 2/3") stands for a band (see
   :func:`sofstat.analysis.survey.approximate_band`); a change that stays
   inside the band is not assessable;
-- otherwise the change, rounded to the indicator's precision, is up, down or
+- otherwise the change, rounded to the indicator's precision (the decimals
+  the report prints it with, half away from zero as printed), is up, down or
   nothing, and up or down is the right or the wrong way;
 - a survey change is also tested (:func:`sofstat.analysis.survey.two_proportion_p`):
   real ("säkerställd") only when p < 0,05.
 """
 
 from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -25,6 +29,15 @@ from ..vocabulary import Direction, Level, Significance, UnitChange, Verdict
 from .indicators import Indicator, Kind
 from .survey import approximate_band, two_proportion_p
 from .values import Value
+
+
+def rounded_change(change: float, decimals: int) -> float:
+    """``change`` rounded to ``decimals`` half away from zero, as the report prints it
+    (from the float's shortest repr, so that a change printed ``±0,0`` is 0 here too)."""
+    if not math.isfinite(change):
+        return float(change)
+    exact = Decimal(repr(float(change))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return float(exact)
 
 
 def verdict(ind: Indicator, base: Value | None, last: Value | None, only_baseline: bool) -> Verdict:
@@ -46,7 +59,7 @@ def verdict(ind: Indicator, base: Value | None, last: Value | None, only_baselin
                 return Verdict.NOT_ASSESSABLE
         diff = last.value - base.value
     else:
-        diff = round(last.value - base.value, ind.decimals + (1 if ind.percent else 0))
+        diff = rounded_change(last.value - base.value, ind.decimals)
     if diff == 0:
         return Verdict.UNCHANGED
     return Verdict.RIGHT_WAY if (diff > 0) == (ind.better == Direction.UP) else Verdict.WRONG_WAY

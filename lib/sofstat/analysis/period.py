@@ -181,16 +181,24 @@ class PeriodResults:
 
     @cached_property
     def indicators(self) -> list[Indicator]:
-        """Every indicator some period has (or a target names), in report order."""
+        """Every indicator some period has (or a target names), in report order.
+
+        Raises:
+            CatalogError: for a target naming a survey question that is not in
+                the question catalogue, or a sick-leave group that no period's
+                file has (a group that is there but hidden is not an error).
+        """
+        question_ids = set(self.questions["question_id"])
+        groups = {f"sick.{g}" for g in self.sick.rates["group"]}
+        for tid in self.catalog.targets:
+            problem = indicators.check_target_id(tid, question_ids)
+            if problem is None and tid.startswith("sick.") and tid not in groups:
+                problem = "no sick-leave group of that name in any period"
+            if problem:
+                raise CatalogError(f"{self.catalog.path}: target {tid[:60]!r}: {problem}")
         present = dict.fromkeys(i for v in self.values.values() for i in v)
         for tid in self.catalog.targets:
-            if tid not in present and not tid.startswith("sick."):
-                present[tid] = None
-        unknown = [t for t in self.catalog.targets if t.startswith("sick.") and t not in present]
-        if unknown:
-            raise CatalogError(
-                f"{self.catalog.path}: target {unknown[0]!r}: no sick-leave group of that name in any period"
-            )
+            present.setdefault(tid, None)
         out = list(indicators.STAFFING)
         out += [indicators.indicator(i) for i in present if i.startswith("sick.")]
         for qid in self.questions["question_id"]:
@@ -225,14 +233,14 @@ class PeriodResults:
         needs = reg.read_needs(dialogues=dialogues)
         conclusions = reg.read_conclusions()
         known = set(needs["need_id"]) | set(conclusions["conclusion_id"])
-        frames = [
-            reg.read_activities(p.inputs["activities"], known).assign(period=p.key)
+        files = [
+            (p.key, reg.read_activities(p.inputs["activities"], known).assign(period=p.key))
             for p in self.periods
             if "activities" in p.inputs
         ]
-        current = programme.register(frames)
+        current = programme.register([f for _, f in files])
         previous = (
-            programme.register([f for f in frames if f["period"].iloc[0] != self.period.key])
+            programme.register([f for key, f in files if key != self.period.key])
             if len(self.periods) > 1
             else None
         )

@@ -175,7 +175,7 @@ def _target_line(r, ind) -> Html:
 def indicators_table(p: PeriodResults) -> Table:
     """Each indicator's value per period, what it refers to, and the verdict (``utveckling``)."""
     keys = [x.key for x in p.periods]
-    rows, shown = [], {k: [] for k in keys}
+    rows, shown, changes = [], {k: [] for k in keys}, []
     for _, r in p.movement.iterrows():
         ind = indicator(r["id"])
         row = {"Indikator": indicator_label(ind, p.questions)}
@@ -185,7 +185,8 @@ def indicators_table(p: PeriodResults) -> Table:
             shown[k].append(
                 None if v is None else (_value_text(v.value, v.approximate, ind) + f" ({reference(v)})")
             )
-        row["Förändring sedan utgångsläget"] = _change_text(r, ind)
+        row["Förändring sedan utgångsläget"] = r["change"]
+        changes.append(_change_text(r, ind))
         row["Önskad riktning"] = "upp" if ind.better == "up" else "ned"
         row["Bedömning"] = verdict_text(r)
         rows.append(row)
@@ -194,7 +195,9 @@ def indicators_table(p: PeriodResults) -> Table:
     )
     data = data.rename(columns={keys[0]: f"{keys[0]} (utgångsläge)"})
     shown[f"{keys[0]} (utgångsläge)"] = shown.pop(keys[0])
+    shown["Förändring sedan utgångsläget"] = changes
     cols = {c: Column("dec", 2) for c in data.columns if c[:4].isdigit()}
+    cols["Förändring sedan utgångsläget"] = Column("dec", 2)
     notes = [
         "Inom parentes: vad värdet avser (tabellens månad, enkätens år, sjuktalets år och månader). Värden för olika delar "
         "av året jämförs inte.",

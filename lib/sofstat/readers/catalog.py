@@ -24,6 +24,7 @@ naming the file and the entry.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,6 +101,11 @@ def _mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = Fals
     seen = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        if not isinstance(key, str | int | float | bool | None):
+            # a list or mapping as a key ("? [a, b]"); YAML allows it, a catalogue never has it
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain word or number", key_node.start_mark
+            )
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"key {key!r} appears twice", key_node.start_mark
@@ -109,6 +115,14 @@ def _mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = Fals
 
 
 _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def _show(value: object) -> str:
+    """A value for an error message, at most 40 characters; never the text of a
+    whole list or mapping (which YAML aliases can make as large as memory)."""
+    if isinstance(value, list | dict | set | tuple):
+        return f"a {type(value).__name__}"
+    return repr(str(value)[:40])
 
 
 def _load_yaml(path: Path) -> object:
@@ -224,11 +238,11 @@ def _targets(path: Path, entries: object, periods: list[Period]) -> dict[str, Ta
             raise CatalogError(f"{where}: {problem}")
         if not isinstance(spec, dict) or set(map(str, spec)) != {"value", "by", "source"}:
             raise CatalogError(f"{where}: expected exactly value, by and source")
-        value, by, source = spec["value"], str(spec["by"]), spec["source"]
-        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-            raise CatalogError(f"{where}: value must be a number, not {str(value)[:40]!r}")
-        if not re.fullmatch(config.PERIOD_PATTERN, by):
-            raise CatalogError(f"{where}: by must be a period id such as 2027-H2, not {by[:40]!r}")
+        value, by, source = spec["value"], spec["by"], spec["source"]
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise CatalogError(f"{where}: value must be a number, not {_show(value)}")
+        if not isinstance(by, str) or not re.fullmatch(config.PERIOD_PATTERN, by):
+            raise CatalogError(f"{where}: by must be a period id such as 2027-H2, not {_show(by)}")
         if by <= periods[0].key:
             raise CatalogError(f"{where}: by ({by}) must come after the baseline {periods[0].key}")
         if not isinstance(source, str) or not source.strip():

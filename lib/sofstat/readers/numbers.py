@@ -59,11 +59,17 @@ def parse_number(text: str, *, integer: bool = False) -> float | int:
     return sign * float(f"{digits}.{frac or 0}")
 
 
+#: A cell that is plainly a number (read in bulk); any other cell is read by :func:`parse_number`.
+_PLAIN = r"[0-9]{1,15}(?:[,.][0-9]{1,15})?"
+
+
 def parse_column(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Read a column of Swedish numbers, fast where the cells are plain.
 
-    Cells that pandas reads as numbers are taken as they are; the rest are
-    read one by one with :func:`parse_number`.
+    Plain cells (ASCII digits, at most one decimal comma or point, at most 15
+    digits in all) are converted in bulk; every other non-empty cell is read
+    with :func:`parse_number`, so that all cells follow one grammar (no
+    ``+46``, ``1e5``, ``10.`` or ``inf``).
 
     Returns:
         ``(numbers, bad)``: float64 values (NaN for empty or unreadable
@@ -72,11 +78,12 @@ def parse_column(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         out = values.to_numpy(dtype="float64", na_value=np.nan, copy=True)
         return out, ~np.isfinite(out) & ~np.isnan(out)
-    text = values.astype("str").fillna("")
-    quick = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce").to_numpy(
-        "float64", copy=True
-    )
-    slow = np.flatnonzero(np.isnan(quick) & (text.str.strip() != "").to_numpy())
+    text = values.astype("str").fillna("").str.strip()
+    plain = (text.str.fullmatch(_PLAIN).fillna(False) & (text.str.len() <= MAX_DIGITS + 1)).to_numpy(bool)
+    quick = np.full(len(values), np.nan)
+    if plain.any():
+        quick[plain] = pd.to_numeric(text[plain].str.replace(",", ".", regex=False)).to_numpy("float64")
+    slow = np.flatnonzero(~plain & (text != "").to_numpy(bool))
     bad = np.zeros(len(values), dtype=bool)
     items = text.to_numpy()
     for i in slow.tolist():
@@ -84,6 +91,14 @@ def parse_column(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             quick[i] = parse_number(items[i])
         except ValueError:
             bad[i] = True
-    bad |= np.isinf(quick)
-    quick[bad] = np.nan
     return quick, bad
+
+
+def why_not_a_number(text: str) -> str:
+    """Why ``text`` is not a number, in a few words (for messages)."""
+    digits = sum(c in "0123456789" for c in text)
+    if digits > MAX_DIGITS:
+        return f"has {digits} digits, more than {MAX_DIGITS}"
+    if any(c.isdigit() and c not in "0123456789" for c in text):
+        return "is not a number (only the digits 0–9 are read)"
+    return "is not a number"

@@ -41,6 +41,16 @@ _DATE = config.YEAR_PATTERN + r"(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[0
 _ID = r"[A-Za-z0-9][A-Za-z0-9_.-]{0,39}"
 
 
+def _dates_ok(cells: pd.Series, *, empty_ok: bool) -> pd.Series:
+    """True where a cell is ``YYYY``, ``YYYY-MM`` or a real calendar day ``YYYY-MM-DD``
+    (2024-02-30 is not), or empty when ``empty_ok``."""
+    shaped = cells.str.fullmatch(_DATE).fillna(False).astype(bool)
+    full = shaped & (cells.str.len() == 10)
+    real = pd.to_datetime(cells.where(full), format="%Y-%m-%d", errors="coerce").notna()
+    ok = shaped & (~full | real)
+    return ok | (cells == "") if empty_ok else ok
+
+
 def _unique_ids(table: src.Table, column: str, problems: src.Problems) -> None:
     ids = table.frame[column]
     bad = ~ids.str.fullmatch(_ID).fillna(False).to_numpy(bool) | ids.duplicated().to_numpy()
@@ -82,9 +92,7 @@ def read_dialogues(path: src.Source | None = None) -> pd.DataFrame:
         ~f["avdelningskod"].str.fullmatch("[0-9]{5}").fillna(False).to_numpy(bool),
         "department code must be 5 digits",
     )
-    problems.rows(
-        table, ~f["datum"].str.fullmatch(_DATE).fillna(False).to_numpy(bool), "date must be YYYY-MM-DD"
-    )
+    problems.rows(table, ~_dates_ok(f["datum"], empty_ok=False).to_numpy(bool), "date must be YYYY-MM-DD")
     problems.raise_if_any()
     return f.set_axis(["dialog_id", "section", "department", "department_code", "date"], axis=1).reset_index(
         drop=True
@@ -177,7 +185,7 @@ def read_activities(source: src.Source, known_needs: set[str] | None = None) -> 
         "avdelning must be a 5-digit department code or empty",
     )
     for col in ("planerad", "genomford"):
-        ok = f[col].str.fullmatch(_DATE).fillna(False) | (f[col] == "")
+        ok = _dates_ok(f[col], empty_ok=True)
         problems.rows(
             table,
             ~ok.to_numpy(bool),

@@ -18,6 +18,7 @@ import csv
 import io
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -28,11 +29,12 @@ import pandas as pd
 from .. import config
 from ..errors import InputError, Problem
 from .files import decode, read_bytes
-from .numbers import normalise_spaces, parse_column
+from .numbers import normalise_spaces, parse_column, why_not_a_number
 
 Source = str | os.PathLike[str] | bytes
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Control characters (C0 but tab and line feed, DEL, C1) and the Unicode line and paragraph separators.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 _PERIOD_IN_PATH = re.compile(r"(?<![0-9])(" + config.YEAR_PATTERN + r")-(0[1-9]|1[0-2])(?![0-9])")
 
 
@@ -98,13 +100,20 @@ def check_text(text: Text, problems: Problems) -> None:
     """Record control characters and over-long lines (every such line)."""
     if _CONTROL.search(text.text):
         for i, line in enumerate(text.lines, start=1):
-            m = _CONTROL.search(line)
-            if m:
-                problems.add(i, line, f"control character U+{ord(m.group()):04X} (e.g. NUL) in the line")
-    if len(text.text) > config.MAX_LINE_LENGTH and max(map(len, text.lines)) > config.MAX_LINE_LENGTH:
+            _check_line(i, line, problems)
+    elif len(text.text) > config.MAX_LINE_LENGTH and max(map(len, text.lines)) > config.MAX_LINE_LENGTH:
         for i, line in enumerate(text.lines, start=1):
-            if len(line) > config.MAX_LINE_LENGTH:
-                problems.add(i, line, f"line of {len(line)} characters, more than {config.MAX_LINE_LENGTH}")
+            _check_line(i, line, problems)
+
+
+def _check_line(number: int, line: str, problems: Problems) -> None:
+    """Record a control character or an over-long line (one problem per line)."""
+    m = _CONTROL.search(line)
+    if m:
+        nul = " (NUL)" if m.group() == "\x00" else ""
+        problems.add(number, line, f"control character U+{ord(m.group()):04X}{nul} in the line")
+    elif len(line) > config.MAX_LINE_LENGTH:
+        problems.add(number, line, f"line of {len(line)} characters, more than {config.MAX_LINE_LENGTH}")
 
 
 def load_text(source: Source) -> Text:
@@ -143,8 +152,9 @@ class Table:
         name: the file name for messages.
         path: the file, or None for text.
         columns: the header's column names (lower case, trimmed).
-        frame: one row per data row, a column per header column; text columns
-            as ``str`` (stripped, empty as ``""``), other columns as pandas read them.
+        frame: one row per data row, a column per header column, every cell as
+            ``str`` (unquoted, stripped, empty as ``""``); numbers are read by
+            :meth:`numbers` (one grammar for every file).
         lines: the line (or worksheet row) number of every data row.
         source_text: the decoded text (None for a workbook).
         cells: for a workbook, every row's cells as text (for messages).
@@ -169,11 +179,11 @@ class Table:
     def numbers(self, column: str, problems: Problems, what: str) -> np.ndarray:
         """The column as float64 (NaN where empty); a problem for every cell that is not a number."""
         values, bad = parse_column(self.frame[column])
-        problems.rows(self, bad, lambda i: f"{what} {self._cell(column, i)!r} is not a number")
+        cells = self.frame[column]
+        problems.rows(
+            self, bad, lambda i: f"{what} {str(cells.iloc[i])[:40]!r} {why_not_a_number(str(cells.iloc[i]))}"
+        )
         return values
-
-    def _cell(self, column: str, i: int) -> str:
-        return str(self.frame[column].iloc[i])[:40]
 
 
 def _norm_header(cell: object) -> str:
@@ -201,8 +211,8 @@ def read_table(
     Args:
         source: a path, or the CSV text itself.
         required, optional: the header.
-        text_columns: columns read as text; the others are left for
-            :meth:`Table.numbers` (pandas reads plain numbers in C). Default: all.
+        text_columns: columns that hold text rather than numbers. Every cell
+            is read as text either way (numbers by :meth:`Table.numbers`).
 
     Returns:
         A :class:`Table`.
@@ -229,45 +239,51 @@ def read_table(
     else:
         body = text.text
     text_columns = set(columns) if text_columns is None else set(text_columns) & set(columns)
-    frame = _parse_csv(body, head + 1, columns, text_columns, text, problems)
+    frame = _parse_csv(body, head + 1, columns, text, problems)
     problems.raise_if_any()
     line_numbers = np.arange(head + 2, head + 2 + len(frame))
     return _finish(Table(text.name, text.path, columns, frame, line_numbers, text), text_columns, problems)
 
 
-def _parse_csv(
-    body: str, skip: int, columns: list[str], text_columns: set[str], text: Text, problems: Problems
-) -> pd.DataFrame:
+def _parse_csv(body: str, skip: int, columns: list[str], text: Text, problems: Problems) -> pd.DataFrame:
+    """Split the lines after the header into cells, all as text, one record per line.
+
+    Every line is checked for cells beyond the header's (pandas would drop
+    them in silence); numbers are left to :func:`.numbers.parse_column`, so
+    that they are read by one grammar whatever the file.
+    """
+    width = len(columns)
+    for i, line in enumerate(text.lines[skip:], start=skip + 1):
+        if line.count(";") >= width:
+            cells = line.split(";")
+            if any(c.strip() for c in cells[width:]):
+                problems.add(i, line, f"{len(cells)} cells but the header has {width}")
+    problems.raise_if_any()
     n_lines = len(text.lines) - skip
     if n_lines <= 0:
-        return pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
+        return _empty(columns)
     try:
-        frame = pd.read_csv(
-            io.StringIO(body),
-            sep=";",
-            header=None,
-            names=columns,
-            index_col=False,
-            skiprows=skip,
-            dtype={c: "str" for c in text_columns},
-            keep_default_na=False,
-            na_values=[""],
-            skip_blank_lines=False,
-            quoting=csv.QUOTE_NONE,
-            engine="c",
-            decimal=",",
-        )
+        with warnings.catch_warnings():
+            # "loss of data": only empty cells after the last column, checked above
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(body),
+                sep=";",
+                header=None,
+                names=columns,
+                index_col=False,
+                skiprows=skip,
+                dtype="str",
+                keep_default_na=False,
+                na_values=[""],
+                skip_blank_lines=False,
+                quoting=csv.QUOTE_NONE,
+                engine="c",
+            )
     except (pd.errors.ParserError, ValueError, OverflowError):
         frame = None
     if frame is None or len(frame) != n_lines:
-        # more cells than the header somewhere (or records not one per line): say where
-        width = len(columns)
-        for i, line in enumerate(text.lines[skip:], start=skip + 1):
-            cells = line.split(";")
-            if len(cells) > width and any(c.strip() for c in cells[width:]):
-                problems.add(i, line, f"{len(cells)} cells but the header has {width}")
-        if not problems.items:
-            problems.add(skip + 1, text.line(skip + 1), "the rows cannot be split into cells")
+        problems.add(skip + 1, text.line(skip + 1), "the rows cannot be split into cells")
         problems.raise_if_any()
     return frame
 
@@ -284,6 +300,8 @@ def _read_xlsx(path: Path, required: list[str], optional: list[str], text_column
     width = len(columns)
     problems = Problems(name)
     texts = {ln: ";".join(_cell_text(c) for c in cells) for ln, cells in body}
+    for ln, text in texts.items():  # the bounds of text files hold for worksheet rows too
+        _check_line(ln, text, problems)
     for ln, cells in body:
         if len(cells) > width and any(_cell_text(c).strip() for c in cells[width:]):
             problems.add(ln, texts[ln], f"{len(cells)} cells but the header has {width}")
@@ -383,11 +401,11 @@ def _xlsx_rows(name: str, data: bytes) -> list[tuple[int, list[object]]]:
 
 
 def _cell_text(value: object) -> str:
-    """Text of a worksheet cell: numbers as Python writes them, None as ''."""
+    """Text of a worksheet cell: numbers to the 15 significant digits Excel keeps, None as ''."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else format(value, ".15g")
     return str(value)
 
 

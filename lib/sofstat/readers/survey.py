@@ -24,7 +24,7 @@ from .. import config
 from ..errors import InputError
 from ..vocabulary import Category, Respondents, input_words
 from . import source as src
-from .numbers import parse_column
+from .numbers import parse_column, why_not_a_number
 
 HEADER = ["år", "fråga", "grupp", "enhet", "svar", "andel", "antal_svar"]
 OPTIONAL = ["ungefärlig", "källa", "publicerad"]
@@ -127,8 +127,9 @@ def read_survey(source: src.Source, questions: pd.DataFrame | None = None) -> pd
     )
     text = f["andel"]
     fraction = text.str.contains("/", regex=False).to_numpy()
-    share, bad = parse_column(text.where(~fraction, "").str.replace("%", "", regex=False).str.strip())
-    problems.rows(table, bad, lambda i: f"share {text.iloc[i][:40]!r} is not a number")
+    number = text.where(~text.str.endswith("%"), text.str.slice(0, -1))  # one % sign after the number
+    share, bad = parse_column(number.where(~fraction, ""))
+    problems.rows(table, bad, lambda i: f"share {text.iloc[i][:40]!r} {why_not_a_number(text.iloc[i])}")
     for i in np.flatnonzero(fraction).tolist():
         m = _FRACTION.fullmatch(text.iloc[i])
         if m and int(m.group(2)) > 0:

@@ -58,7 +58,8 @@ def write_manifest(build: Path, fields: dict) -> Path:
     Everything but ``built_at`` is the same for the same inputs.
     """
     commit, dirty = git_commit()
-    files = sorted(p for p in build.rglob("*") if p.is_file() and p.name != "manifest.json")
+    skip = {"manifest.json", "build.log"}  # the log (timings, kernel warnings) is not part of the report
+    files = sorted(p for p in build.rglob("*") if p.is_file() and p.relative_to(build).as_posix() not in skip)
     manifest = {
         **fields,
         "sofstat_version": __version__,

@@ -1,0 +1,66 @@
+"""rapport.pdf for the meeting papers: A4, numbered, no empty page, every heading in it.
+
+Rendered to PNG with pdftoppm and read with pdftotext/pdfinfo (Debian's
+poppler-utils, which `make test` installs); skipped with the reason where
+Chromium or poppler cannot be had.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+from PIL import Image
+
+from sofstat.report.pdf import chromium
+
+pytestmark = pytest.mark.skipif(
+    not (chromium() and shutil.which("pdftoppm") and shutil.which("pdftotext")),
+    reason="needs headless Chromium and poppler-utils (make test installs them as root)",
+)
+
+
+def _info(pdf) -> dict[str, str]:
+    out = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    return dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+
+
+def test_pdf_pages(baseline_report, tmp_path):
+    pdf = baseline_report / "rapport.pdf"
+    info = _info(pdf)
+    pages = int(info["Pages"])
+    assert 8 <= pages <= 40
+    sizes = {v.strip() for k, v in info.items() if re.fullmatch(r"Page\s+\d+ size", k)}
+    assert sizes == {"594.96 x 841.92 pts (A4)"}
+    assert info["Tagged"].strip() == "yes"
+    assert info["Title"].strip() == "Uppföljning av programmet för att stärka enhetscheferna – 2024-H1"
+    data = pdf.read_bytes()
+    assert b"/Outlines" in data and b"/Lang (sv)" in data
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / "p")], check=True)
+    images = sorted(tmp_path.glob("p-*.png"))
+    assert len(images) == pages
+    for png in images:
+        img = Image.open(png).convert("L")
+        w, h = img.size
+        body = img.crop((0, 0, w, int(h * 0.9)))  # above the footer
+        dark = sum(body.histogram()[:200])
+        assert dark > 0.002 * body.size[0] * body.size[1], f"{png.name} is (nearly) empty"
+
+
+def test_pdf_text_has_every_heading_and_page_numbers(baseline_report):
+    pdf = baseline_report / "rapport.pdf"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    flat = " ".join(text.split())
+    page = (baseline_report / "index.html").read_text(encoding="utf-8")
+    headings = [re.sub(r"<[^>]+>", "", h) for h in re.findall(r"<h[1-4][^>]*>(.*?)</h[1-4]>", page)]
+    for heading in headings:
+        assert " ".join(heading.split()) in flat, heading
+    pages = int(_info(pdf)["Pages"])
+    assert f"sida 1 av {pages}" in flat and f"sida {pages} av {pages}" in flat
+    assert flat.count("Uppföljning av programmet för att stärka enhetscheferna – 2024-H1") >= pages
