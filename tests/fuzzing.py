@@ -67,6 +67,8 @@ _GRACE_SECONDS = 1.0
 GOOD = ("ok", "input_error")
 #: Failure outcomes.
 FAILURES = ("exception", "hang", "loss")
+#: A row's numbers: headcount (thousands spaced, * allowed), FTE and mean age.
+_ROW_NUMBERS = re.compile(r"(?:^| )[0-9]{1,3}(?: [0-9]{3})*\*? [0-9]{1,3}(?: [0-9]{3})*[,.][0-9]+ [0-9]+[,.][0-9]+(?= |$)")
 #: Kinds of page debris that may hold digits (every other line with a digit must be a row).
 DIGIT_DEBRIS = {"tabellrubrik", "sidnummer", "sidhuvud (årtal)"}
 
@@ -160,6 +162,24 @@ def m_swap_lines(rng, data: bytes) -> bytes:
     i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
     lines[i], lines[j] = lines[j], lines[i]
     return b"\n".join(lines)
+
+
+def m_join_lines(rng, data: bytes) -> bytes:
+    """Delete a line break (two lines run together, as PDF extraction does)."""
+    breaks = [i for i, b in enumerate(data) if b == 10]
+    if not breaks:
+        return data
+    i = rng.choice(breaks)
+    return data[:i] + rng.choice([b"", b" "]) + data[i + 1 :]
+
+
+def m_split_line(rng, data: bytes) -> bytes:
+    """Insert a line break at a space (a wrapped cell or name)."""
+    spaces = [i for i, b in enumerate(data) if b == 32]
+    if not spaces:
+        return data
+    i = rng.choice(spaces)
+    return data[:i] + rng.choice([b"\n", b"\n\n", b" \n"]) + data[i + 1 :]
 
 
 def m_reencode(rng, data: bytes) -> bytes:
@@ -260,6 +280,8 @@ MUTATIONS: dict[str, Callable[[random.Random, bytes], bytes]] = {
     "delete_line": m_delete_line,
     "duplicate_line": m_duplicate_line,
     "swap_lines": m_swap_lines,
+    "join_lines": m_join_lines,
+    "split_line": m_split_line,
     "reencode": m_reencode,
     "nul": m_nul,
     "huge_number": m_huge_number,
@@ -278,7 +300,7 @@ def mutate(rng: random.Random, data: bytes) -> tuple[bytes, list[str]]:
     """Apply 1–4 mutations; return the damaged bytes and the names of the mutations."""
     names = list(MUTATIONS)
     weights = [_RARE.get(n, 1.0) for n in names]
-    applied = rng.choices(names, weights, k=rng.randint(1, 4))
+    applied = rng.choices(names, weights, k=rng.choices([1, 2, 3, 4], [4, 3, 2, 1])[0])
     for name in applied:
         data = MUTATIONS[name](rng, data)
     return data, applied
@@ -333,9 +355,18 @@ def oracle_published(data: bytes, df) -> str | None:
             return f"line {line} listed as debris {kind!r} does not read as such: {text[:80]!r}"
         if kind not in DIGIT_DEBRIS and re.search("[0-9]", text):
             return f"line {line} holds a digit but was put aside as {kind!r}: {text[:80]!r}"
-    for k, (first, _) in enumerate(log.lines.tolist()):
-        if not normalise_spaces(lines[first - 1]).lstrip().startswith(df["unit_code"].iloc[k] + " "):
-            return f"row {df['unit_code'].iloc[k]} does not start line {first}: {lines[first - 1][:80]!r}"
+        if _ROW_NUMBERS.search(normalise_spaces(text)):
+            return f"line {line} holds a row's numbers but was put aside as {kind!r}: {text[:80]!r}"
+    for k, (first, last) in enumerate(log.lines.tolist()):
+        code = df["unit_code"].iloc[k]
+        if not normalise_spaces(lines[first - 1]).lstrip().startswith(code + " "):
+            return f"row {code} does not start line {first}: {lines[first - 1][:80]!r}"
+        joined = " ".join(normalise_spaces(lines[i - 1]) for i in range(first, last + 1)).split()
+        if len(_ROW_NUMBERS.findall(" ".join(joined))) != 1:
+            return f"row {code} (lines {first}-{last}) does not hold exactly one headcount, FTE and age"
+        for i in range(first + 1, last + 1):
+            if re.match(r" *[0-9]{5}", normalise_spaces(lines[i - 1])):
+                return f"line {i}, which begins with a unit code, was read as part of row {code}"
     return _staffing_values(df)
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from sofstat.present import charts, outcomes, programme, size, summary
+from sofstat.present import age, charts, outcomes, programme, size, summary
 from sofstat.present.format import fmt_approx, fmt_int, fmt_number, fmt_percent, fmt_share, fmt_signed
 from sofstat.present.markup import Html, Text, esc, h, join
 from sofstat.present.table import PAYLOAD_VERSION, Column, Table
@@ -128,13 +128,13 @@ def test_totals_table_reports_the_published_discrepancy(baseline):
 
 
 def test_age_tables_hide_small_units(baseline):
-    table = size.age_units_table(baseline.age_units, 5)
+    table = age.age_units_table(baseline.age_units, 5)
     shown = table.formatted().set_index("Enhet")
     assert shown.loc["Ekonomienhet", "Medelålder"] == "färre än 5 anställda"  # 3 employees
     assert shown.loc["Administrativ enhet", "Medelålder"] == "49,8"
     row = next(r for r in table.to_payload()["rows"] if r[0] == "Ekonomienhet")
     assert row[-1] is None  # empty in the workbook, the reason in the notes
-    depts = size.age_departments_table(baseline.age_departments, 5).formatted().set_index("Avdelning")
+    depts = age.age_departments_table(baseline.age_departments, 5).formatted().set_index("Avdelning")
     assert depts.loc["HR-Avdelning", "Medelålder, publicerad"] == "–"
     assert depts.loc["Hela förvaltningen", "Medelålder, publicerad"] == "47,2"
 

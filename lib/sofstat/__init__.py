@@ -25,7 +25,7 @@ from .errors import CatalogError, InputError, ReportError
 try:
     __version__ = version("sofstat")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree without installing
-    __version__ = "0+unknown"
+    __version__ = "unknown"
 
 #: Public name -> module that defines it.
 _API = {

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import config
+from .analysis.period import PeriodResults
 from .errors import CatalogError, InputError, Problem
 from .readers import catalog as cat
 from .readers import guideline, programme, sickleave, staffing, survey
@@ -103,8 +104,6 @@ def check_file(path: str | Path) -> Result:
 
 def check_period(catalog: cat.Catalog, key: str | None) -> list[Result]:
     """Check every input the report for ``key`` reads, then the cross-checks between them."""
-    from .analysis.period import PeriodResults
-
     period = catalog.find(key)
     results, seen = [], set()
     for p in catalog.upto(period.key):

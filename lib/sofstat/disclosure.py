@@ -82,7 +82,9 @@ def department_ages_hidden(
         }
     )
     sums = frame.groupby("department", sort=False).agg(
-        employees=("employees", "sum"), hidden_employees=("hidden_employees", "sum"), unknown=("unknown", "any")
+        employees=("employees", "sum"),
+        hidden_employees=("hidden_employees", "sum"),
+        unknown=("unknown", "any"),
     )
     hidden_emp = sums["hidden_employees"]
     hidden = (

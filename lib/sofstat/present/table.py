@@ -150,7 +150,11 @@ class Table:
             "name": name or self.name,
             "title": self.title,
             "columns": [
-                {"name": c.replace(SOFT_HYPHEN, ""), "kind": self.column(c).kind, "decimals": self.column(c).decimals}
+                {
+                    "name": c.replace(SOFT_HYPHEN, ""),
+                    "kind": self.column(c).kind,
+                    "decimals": self.column(c).decimals,
+                }
                 for c in cols
             ],
             "rows": rows,

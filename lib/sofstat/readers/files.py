@@ -41,8 +41,16 @@ def decode(data: bytes, name: str) -> str:
     """Decode UTF-16 (with BOM), UTF-8 (BOM optional) or else Windows-1252; LF line ends.
 
     Raises:
-        InputError: when the bytes are none of these.
+        InputError: when the bytes are none of these (UTF-16 without a BOM
+            is named as such, at line 1).
     """
+    if data[:2] not in (b"\xff\xfe", b"\xfe\xff") and b"\x00" in data[:4096]:
+        encoding = _utf16_without_bom(data[:4096])
+        if encoding:
+            first = data.decode(encoding, "replace").split("\n", 1)[0].rstrip("\r")
+            raise InputError(
+                name, 1, first, f"text in {encoding.upper()} without a byte-order mark; save it as UTF-8"
+            )
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         try:
             text = data.decode("utf-16")
@@ -64,3 +72,15 @@ def decode(data: bytes, name: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """``"utf-16-le"`` or ``"utf-16-be"`` when every other byte of ``sample`` is mostly NUL."""
+    even, odd = sample[0::2], sample[1::2]
+    if len(odd) < 2:
+        return None
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None

@@ -4,9 +4,14 @@ One organisational row per line (``5200307 Roma Äldreboende (*2 chefer)
 56* 54,80 45,6``), names that may wrap onto the next lines, and page debris
 between rows. Every line is classified as exactly one of:
 
-- a **row**: a 2-, 5- or 7-digit code, a name, headcount, FTE and mean age;
-- a **continuation** of a row whose name wrapped (at most two more lines);
-- **debris**: blank, the table title (``Tabell 3. …``), the column headings,
+- a **row**: a 2-, 5- or 7-digit code, a name (with a letter, and not
+  holding the numbers of another row), headcount, FTE and mean age (FTE
+  and mean age with decimals, as published);
+- a **continuation** of a row whose name wrapped (at most two more lines,
+  blank lines between them included; a line that begins with five or more
+  digits begins a row of its own and is never a continuation);
+- **debris**: blank, the table title (``Tabell 3. …``, not ending in a
+  row's numbers), the column headings,
   a page number (``4 (15)``), a span of years (``2024-2027``) or a line of
   words without digits (a running page header or footer);
 - an **error**: anything else, reported with file, line and text.
@@ -38,13 +43,23 @@ _FAST = r" ?(" + _CODE + r") ([^\n]*?[^\s*]) ([0-9]++)(\*?+) ([0-9]++[,.][0-9]++
 _LINE = re.compile(r"^(?:" + _FAST + r"|[^\n]*+)$", re.MULTILINE)
 _MANAGERS = re.compile(r"\( *\* *([0-9]{1,6}) *chef(?:er)? *\)", re.IGNORECASE)
 _INT = re.compile(r"[-\u2212]?(?:[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)")
-_DEC = re.compile(r"[-\u2212]?(?:[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)(?:[,.][0-9]+)?")
+# FTE and mean age are published with decimals: a value without them is a line cut short.
+_DEC = re.compile(r"[-\u2212]?(?:[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)[,.][0-9]+")
 _LETTER = re.compile(r"[^\W\d_]")
 _TITLE = re.compile(r" *tabell +[0-9]+\b", re.IGNORECASE)
 _TITLE_PERIOD = re.compile(r"\b(" + "|".join(MONTHS) + r") +(" + config.YEAR_PATTERN + r")\b", re.IGNORECASE)
 _PAGE = re.compile(r" *(?:sida +)?[0-9]{1,4} *(?:\( *[0-9]{1,4} *\)|av +[0-9]{1,4}) *", re.IGNORECASE)
 _YEARS = re.compile(r" *" + config.YEAR_PATTERN + r" *[-\u2013] *" + config.YEAR_PATTERN + r" *")
 _DIGIT = re.compile(r"[0-9]")
+# The numbers of a row (headcount[*] FTE age) inside a name: two rows run together on one line.
+_ROW_NUMBERS = re.compile(
+    r"(?:^| )[-\u2212]?[0-9]++\*? [-\u2212]?[0-9]++[,.][0-9]++ [-\u2212]?[0-9]++[,.][0-9]++(?= |$)"
+)
+# A line that begins with five or more digits begins a row (or a damaged one), never a wrapped name.
+_LONG_NUMBER_START = re.compile(r" *[0-9]{5}")
+_MINUS = frozenset("-\u2212\u2013")
+#: Most digits in the FTE or mean age that the fast pass reads (see numbers.MAX_DIGITS).
+_FAST_MAX_CHARS = 16
 # How far an FTE may exceed the headcount and still be read as a (bad) row
 # rather than as a sign that a digit belongs to the name (see _split_numbers).
 _FTE_TYPO_RATIO = 1.5
@@ -97,7 +112,7 @@ def debris_kind(line: str) -> str | None:
     text = normalise_spaces(line).strip()
     if not text:
         return "tom rad"
-    if _TITLE.match(text):
+    if _TITLE.match(text) and not _ends_in_row_numbers(text):
         return "tabellrubrik"
     if all(w.lower() in HEADING_WORDS for w in text.split()):
         return "kolumnrubrik"
@@ -107,6 +122,25 @@ def debris_kind(line: str) -> str | None:
         return "sidhuvud (årtal)"
     if not _DIGIT.search(text) and _LETTER.search(text):
         return "sidhuvud eller sidfot (text utan siffror)"
+    return None
+
+
+def _ends_in_row_numbers(text: str) -> bool:
+    try:
+        _split_numbers(text)
+    except _Unreadable:
+        return False
+    return True
+
+
+def _name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a unit name (None when it can)."""
+    if not _LETTER.search(name):
+        return "the unit name has no letter"
+    if _ROW_NUMBERS.search(name):
+        return "the name holds a headcount, FTE and mean age: two rows on one line?"
+    if name.rsplit(" ", 1)[-1] in _MINUS:
+        return "a minus sign stands apart from the headcount"
     return None
 
 
@@ -128,6 +162,8 @@ def _split_numbers(rest: str) -> tuple[str, str, bool, str, str]:
         raise _Unreadable("expected a name, headcount, FTE and mean age")
     age = tokens[-1]
     if not _DEC.fullmatch(age):
+        if _INT.fullmatch(age):
+            raise _Unreadable("the mean age has no decimals (is the line cut short?)")
         raise _Unreadable("the last value is not a mean age")
     first_valid = None
     for total in range(2, 7):
@@ -186,6 +222,9 @@ def _parse(line: str):
     if not m:
         raise _Unreadable("does not start with a unit code")
     name, emp, starred, fte, age = _split_numbers(m.group(2))
+    problem = _name_problem(name)
+    if problem:
+        raise _Unreadable(problem)
     try:
         values = parse_number(emp, integer=True), parse_number(fte), parse_number(age)
     except ValueError as exc:
@@ -214,8 +253,10 @@ def read_published(text: Text) -> tuple[Rows, str | None]:
     for i, (code, name, emp, star, fte, age) in enumerate(found):
         if not code or claimed[i]:
             continue
-        fte_v, emp_v = float(fte.replace(",", ".")), int(emp) if len(emp) <= 9 else -1
-        if fte_v > emp_v or len(fte) > 20 or len(age) > 20 or star or "(" in name:
+        if len(fte) > _FAST_MAX_CHARS or len(age) > _FAST_MAX_CHARS or len(emp) > 9:
+            continue  # read slowly, to be refused with the reason
+        fte_v, emp_v = float(fte.replace(",", ".")), int(emp)
+        if fte_v > emp_v or star or "(" in name or _name_problem(name):
             continue  # read slowly: a digit of the name may belong to the headcount, or a marker
         rows.add(code, name, emp_v, fte_v, float(age.replace(",", ".")), 1, i + 1, i + 1)
         claimed[i] = True
@@ -257,8 +298,8 @@ def _read_rest(lines: list[str], claimed: list[bool], rows: Rows, problems: Prob
                 if not lines[j].strip():
                     j += 1
                     continue
-                if claimed[j] or (starts_like_row(lines[j]) and _parses(lines[j])):
-                    break  # the next line is a row of its own
+                if claimed[j] or _LONG_NUMBER_START.match(normalise_spaces(lines[j])) or _parses(lines[j]):
+                    break  # the next line is a row of its own (or a damaged one), not a wrapped name
                 joined = joined.rstrip() + " " + lines[j].strip()
                 used.append(j)
                 try:
@@ -272,7 +313,7 @@ def _read_rest(lines: list[str], claimed: list[bool], rows: Rows, problems: Prob
             continue
         code, name, emp, fte, age, managers = parsed
         rows.add(code, name, emp, fte, age, managers, i + 1, used[-1] + 1, joined if len(used) > 1 else None)
-        for k in used:
+        for k in range(i, used[-1] + 1):  # the lines used and the blank lines between them
             claimed[k] = True
         i = i + 1
 
@@ -286,6 +327,8 @@ def _parses(line: str) -> bool:
 
 
 def _not_a_row(line: str) -> str:
+    if _TITLE.match(normalise_spaces(line)):
+        return "a table title that ends in a row's numbers (a missing line break?)"
     try:
         _split_numbers(normalise_spaces(line))
     except _Unreadable:

@@ -29,7 +29,7 @@ import pandas as pd
 from .. import config
 from ..errors import InputError, Problem
 from .files import decode, read_bytes
-from .numbers import normalise_spaces, parse_column, why_not_a_number
+from .numbers import SPACES, normalise_spaces, parse_column, why_not_a_number
 
 Source = str | os.PathLike[str] | bytes
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -234,7 +234,7 @@ def read_table(
     if head is None:
         raise InputError(text.name, None, "", "no header and no rows")
     columns = _check_header(text.name, head + 1, lines[head], lines[head].split(";"), required, optional)
-    if "\u00a0" in text.text or "\u202f" in text.text or "\u2009" in text.text or "\u2007" in text.text:
+    if any(c in text.text for c in SPACES):  # every kind of space (and tab) as a plain space
         body = normalise_spaces(text.text)
     else:
         body = text.text

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -190,8 +191,6 @@ def refresh_notebooks(notebooks_dir: Path | None = None, log=print) -> None:
     Raises:
         ReportError: when a notebook fails; no notebook is overwritten then.
     """
-    import tempfile
-
     notebooks = nbs.report_notebooks(notebooks_dir)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
