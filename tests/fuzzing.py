@@ -68,7 +68,8 @@ GOOD = ("ok", "input_error")
 #: Failure outcomes.
 FAILURES = ("exception", "hang", "loss")
 #: A row's numbers: headcount (thousands spaced, * allowed), FTE and mean age.
-_ROW_NUMBERS = re.compile(r"(?:^| )[0-9]{1,3}(?: [0-9]{3})*\*? [0-9]{1,3}(?: [0-9]{3})*[,.][0-9]+ [0-9]+[,.][0-9]+(?= |$)")
+_NUM = r"(?:[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)"
+_ROW_NUMBERS = re.compile(rf"(?:^| ){_NUM}\*? {_NUM}[,.][0-9]+ [0-9]+[,.][0-9]+(?= |$)")
 #: Kinds of page debris that may hold digits (every other line with a digit must be a row).
 DIGIT_DEBRIS = {"tabellrubrik", "sidnummer", "sidhuvud (årtal)"}
 
@@ -357,8 +358,9 @@ def oracle_published(data: bytes, df) -> str | None:
             return f"line {line} holds a digit but was put aside as {kind!r}: {text[:80]!r}"
         if _ROW_NUMBERS.search(normalise_spaces(text)):
             return f"line {line} holds a row's numbers but was put aside as {kind!r}: {text[:80]!r}"
+    codes = df["unit_code"].tolist()
     for k, (first, last) in enumerate(log.lines.tolist()):
-        code = df["unit_code"].iloc[k]
+        code = codes[k]
         if not normalise_spaces(lines[first - 1]).lstrip().startswith(code + " "):
             return f"row {code} does not start line {first}: {lines[first - 1][:80]!r}"
         joined = " ".join(normalise_spaces(lines[i - 1]) for i in range(first, last + 1)).split()
@@ -373,13 +375,15 @@ def oracle_published(data: bytes, df) -> str | None:
 def _staffing_values(df) -> str | None:
     if not len(df):
         return "no rows returned"
-    if not (df["fte"] <= df["employees"]).all():
+    emp, fte, age, mgr = (df[c].to_numpy() for c in ("employees", "fte", "mean_age", "managers"))
+    lo, hi = config.MEAN_AGE_RANGE
+    if (fte > emp).any():
         return "FTE above headcount returned"
-    if not df["mean_age"].between(*config.MEAN_AGE_RANGE).all():
+    if ((age < lo) | (age > hi)).any():
         return "mean age out of range returned"
-    if not df["unit_code"].is_unique:
+    if len(set(df["unit_code"].tolist())) != len(df):
         return "duplicate unit codes returned"
-    if (df[["employees", "fte", "managers"]] < 0).any().any() or (df["managers"] < 1).any():
+    if (emp < 0).any() or (fte < 0).any() or (mgr < 1).any():
         return "negative count returned"
     return None
 
@@ -535,6 +539,27 @@ def csv_to_xlsx(data: bytes, path: Path) -> None:
     wb.save(path)
 
 
+def _mutate_member(rng: random.Random, data: bytes) -> tuple[bytes, list[str]]:
+    """Damage one XML file inside a workbook (the zip itself stays sound)."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        members = [(info, z.read(info.filename)) for info in z.infolist()]
+    k = rng.choice([i for i, (info, _) in enumerate(members) if info.filename.endswith(".xml")])
+    info, xml = members[k]
+    if rng.random() < 0.3 and info.filename.startswith("xl/worksheets/"):  # a wrong declared size
+        xml, applied = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', xml), ["dimension"]
+    else:
+        xml, applied = mutate(rng, xml)
+    members[k] = (info, xml)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, content in members:
+            z.writestr(info, content)
+    return out.getvalue(), [f"{info.filename}:{m}" for m in applied]
+
+
 def _catalog_seed(folder: Path) -> bytes:
     """``data/periods.yml`` with every input rewritten to an absolute path."""
     text = config.PERIODS_FILE.read_text(encoding="utf-8")
@@ -560,7 +585,7 @@ def build_targets(folder: Path) -> dict[str, Target]:
             read_staffing,
             oracle_staffing_xlsx,
             to_file=csv_to_xlsx,
-            byte_level=0.25,
+            byte_level=0.4,
             needs_path=True,
         ),
         Target(
@@ -649,8 +674,12 @@ def write_case(target: Target, case: Case, folder: Path, seed: int) -> Path:
     rng = random.Random(f"{seed}:{target.name}:{case.index}:file")
     if rng.random() < target.byte_level:  # damage the workbook itself, not its cells
         target.to_file(rng.choice(target.seeds), path)
-        data, applied = mutate(rng, path.read_bytes())
-        case.mutations = ["file:" + m for m in applied]
+        if rng.random() < 0.5:
+            data, applied = mutate(rng, path.read_bytes())
+            case.mutations = ["zip:" + m for m in applied]
+        else:
+            data, applied = _mutate_member(rng, path.read_bytes())
+            case.mutations = applied
         path.write_bytes(data)
     else:
         target.to_file(case.content, path)

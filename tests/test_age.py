@@ -60,7 +60,18 @@ def test_age_by_unit(staffing):
 
 def test_age_by_department_roll_up(staffing):
     d = age_by_department(staffing).set_index("department_code")
-    assert d.index.tolist() == ["52001", "52002", "52003", "52004", "52005", "52006", "52007", "52008", "52010", "52"]
+    assert d.index.tolist() == [
+        "52001",
+        "52002",
+        "52003",
+        "52004",
+        "52005",
+        "52006",
+        "52007",
+        "52008",
+        "52010",
+        "52",
+    ]
     assert d.loc["52003", "published_mean_age"] == 47.4
     assert d.loc["52003", "weighted_mean_age"] == pytest.approx(47.4279, abs=1e-4)
     assert d.loc["52003", ["employees", "units", "units_shown"]].tolist() == [494, 11, 11]
@@ -73,7 +84,12 @@ def test_age_by_department_roll_up(staffing):
         assert math.isnan(d.loc[code, "published_mean_age"])
         assert math.isnan(d.loc[code, "weighted_mean_age"])
     # the spread of a hidden department covers only the unit shown
-    assert d.loc["52010", ["units", "units_shown", "min_unit_age", "max_unit_age"]].tolist() == [2, 1, 47.5, 47.5]
+    assert d.loc["52010", ["units", "units_shown", "min_unit_age", "max_unit_age"]].tolist() == [
+        2,
+        1,
+        47.5,
+        47.5,
+    ]
     # the whole administration is shown; its roll-up weights every unit, hidden ones included
     assert d.loc["52", "whole"] and not d["whole"].iloc[:-1].any()
     assert d.loc["52", "published_mean_age"] == 47.2

@@ -157,7 +157,9 @@ def test_survey_share_needs_a_real_change():
 
 
 def test_approximate_value_within_its_band_is_not_assessable():
-    r = _attain("survey.aterhamtning.chefer", Value(200 / 3, approximate=True), Value(70.2, respondents=60), 75)
+    r = _attain(
+        "survey.aterhamtning.chefer", Value(200 / 3, approximate=True), Value(70.2, respondents=60), 75
+    )
     assert r["verdict"] == Verdict.NOT_ASSESSABLE
     assert math.isnan(r["progress"]) and r["attainment"] == Attainment.NOT_ASSESSABLE
 

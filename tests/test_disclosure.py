@@ -17,7 +17,7 @@ from conftest import SYNTHETIC_CATALOG
 import sofstat
 from sofstat import config, disclosure
 from sofstat.analysis.age import age_by_department
-from sofstat.analysis.sickleave import combine, monthly_with_hidden, yearly_rates
+from sofstat.analysis.sickleave import monthly_with_hidden, yearly_rates
 from sofstat.analysis.survey import survey_wide
 from sofstat.readers.sickleave import read_sick_leave
 from sofstat.readers.survey import read_questions, read_survey
@@ -132,7 +132,9 @@ def test_published_rate_of_unknown_size_is_shown_only_when_published():
 
 def test_survey_of_unknown_size_shown_only_when_published():
     q = read_questions()
-    v2 = survey_wide(read_survey(config.RAW_DIR / "2023" / "medarbetarundersokning_2023_utgangslage_v2.csv"), q)
+    v2 = survey_wide(
+        read_survey(config.RAW_DIR / "2023" / "medarbetarundersokning_2023_utgangslage_v2.csv"), q
+    )
     v1 = survey_wide(read_survey(config.RAW_DIR / "2023" / "medarbetarundersokning_2023_utgangslage.csv"), q)
     assert len(v2) == len(v1) == 5
     assert not v2["hidden"].any() and v2["positive"].notna().all()
@@ -164,12 +166,16 @@ def test_table3_departments_hidden_secondarily(staffing):
     units = staffing[staffing["level"] == "unit"]
     unit_hidden = disclosure.age_hidden(units["employees"])
     assert units.loc[unit_hidden.to_numpy(), "unit_code"].tolist() == ["5200102", "5201001"]
-    depts, board = disclosure.department_ages_hidden(units["department_code"], units["employees"], unit_hidden)
+    depts, board = disclosure.department_ages_hidden(
+        units["department_code"], units["employees"], unit_hidden
+    )
     assert depts[depts].index.tolist() == ["52001", "52010"]
     assert len(depts) == 9 and not board
 
     d = age_by_department(staffing).set_index("department_code")
-    assert math.isnan(d.loc["52010", "published_mean_age"]) and math.isnan(d.loc["52001", "weighted_mean_age"])
+    assert math.isnan(d.loc["52010", "published_mean_age"]) and math.isnan(
+        d.loc["52001", "weighted_mean_age"]
+    )
     assert d.loc["52", "published_mean_age"] == 47.2
 
 

@@ -118,7 +118,9 @@ def test_table1_without_other_row(staffing, guideline, department_map):
 def test_guideline_errors(tmp_path):
     p = tmp_path / "g.csv"
     p.write_text("avdelning;antal_medarbetare_per_chef\nHemtjänsten;tretti\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"g.csv, line 2: base 'tretti' is not a number: 'Hemtjänsten;tretti'"):
+    with pytest.raises(
+        InputError, match=r"g.csv, line 2: base 'tretti' is not a number: 'Hemtjänsten;tretti'"
+    ):
         sofstat.read_guideline(p)
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from sofstat.analysis.indicators import indicator
-from sofstat.analysis.movement import movement_table, significance, unit_changes, values_long, verdict
+from sofstat.analysis.movement import movement_table, significance, values_long, verdict
 from sofstat.analysis.survey import approximate_band, two_proportion_p, wilson_interval
 from sofstat.analysis.values import Value
 from sofstat.vocabulary import Significance, UnitChange, Verdict
@@ -235,4 +235,7 @@ def test_movement_table_takes_the_latest_period_that_has_a_value():
     t = movement_table([indicator("managers")], values).iloc[0]
     assert (t["latest"], t["latest_period"], t["verdict"]) == (70, "2024-H2", "right_way")
     long = values_long(values)
-    assert long[["period", "id", "value"]].values.tolist() == [["2024-H1", "managers", 69], ["2024-H2", "managers", 70]]
+    assert long[["period", "id", "value"]].values.tolist() == [
+        ["2024-H1", "managers", 69],
+        ["2024-H2", "managers", 70],
+    ]

@@ -92,7 +92,13 @@ def test_baseline_activities():
 
 def test_baseline_programme(baseline):
     prog = baseline.programme
-    assert prog.by_status.to_dict() == {"befintlig": 13, "planerad": 2, "pagaende": 0, "genomford": 1, "installd": 0}
+    assert prog.by_status.to_dict() == {
+        "befintlig": 13,
+        "planerad": 2,
+        "pagaende": 0,
+        "genomford": 1,
+        "installd": 0,
+    }
     needs = prog.needs.set_index("id")
     assert needs["kind"].value_counts().to_dict() == {"need": 51, "conclusion": 7}
     # only the workshop (P2) names anything: the seven conclusions
@@ -109,7 +115,13 @@ def test_synthetic_update(synthetic):
     assert acts.index.tolist()[-4:] == ["P3", "A1", "A2", "A3"]  # P2 keeps its place
     assert acts.loc["P2", ["status", "done", "period"]].tolist() == ["genomford", "2024-11-20", "2024-H2"]
     assert acts.loc["P1", "period"] == "2024-H1"
-    assert prog.by_status.to_dict() == {"befintlig": 13, "planerad": 2, "pagaende": 1, "genomford": 2, "installd": 1}
+    assert prog.by_status.to_dict() == {
+        "befintlig": 13,
+        "planerad": 2,
+        "pagaende": 1,
+        "genomford": 2,
+        "installd": 1,
+    }
     by_dept = prog.by_department
     assert by_dept.loc["", ["befintlig", "planerad", "genomford"]].tolist() == [13, 1, 2]
     assert by_dept.loc["52006", "planerad"] == 1
@@ -123,7 +135,14 @@ def test_synthetic_update(synthetic):
     assert not needs.loc["D6-L2", "answered"]  # A3 is cancelled: it answers nothing
     without = needs[(needs["kind"] == "need") & ~needs["answered"]]
     assert len(without) == 49
-    assert without.groupby("dialog_id").size().to_dict() == {"D1": 8, "D2": 2, "D3": 7, "D4": 11, "D5": 9, "D6": 12}
+    assert without.groupby("dialog_id").size().to_dict() == {
+        "D1": 8,
+        "D2": 2,
+        "D3": 7,
+        "D4": 11,
+        "D5": 9,
+        "D6": 12,
+    }
 
     assert prog.changes[["activity_id", "status_before", "status"]].values.tolist() == [
         ["P2", "planerad", "genomford"],

@@ -166,7 +166,11 @@ def test_later_file_wins_for_the_same_group_and_year(tmp_path):
         (MONTHLY, "2025-02;chefer;1;10;", "2025-02 chefer appears twice"),
         ("år;grupp;sjuktal", "2025;chefer;101", "rate 101 % above 100"),
         ("år;grupp;sjuktal", "25;chefer;1", "year '25'"),
-        ("år;grupp;sjuktal;antal_anställda;publicerad", "2025;chefer;1;;kanske", "publicerad must be ja or nej"),
+        (
+            "år;grupp;sjuktal;antal_anställda;publicerad",
+            "2025;chefer;1;;kanske",
+            "publicerad must be ja or nej",
+        ),
     ],
 )
 def test_errors(tmp_path, header, line, reason):

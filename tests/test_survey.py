@@ -178,7 +178,11 @@ def test_header_differs(tmp_path):
 
 
 def test_published_must_be_ja_or_nej(tmp_path):
-    p = _write(tmp_path, f"{HEADER};ungefärlig;källa;publicerad\n2024;delaktig_beslut;medarbetare;52;4;30;;;;kanske\n", "utf-8")
+    p = _write(
+        tmp_path,
+        f"{HEADER};ungefärlig;källa;publicerad\n2024;delaktig_beslut;medarbetare;52;4;30;;;;kanske\n",
+        "utf-8",
+    )
     with pytest.raises(InputError, match="line 2: publicerad must be ja or nej, not 'kanske'"):
         read_survey(p)
 

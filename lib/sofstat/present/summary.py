@@ -233,7 +233,10 @@ def attainment_table(p: PeriodResults) -> Table:
         )
     data = pd.DataFrame(rows)
     shown = {
-        "Mål": ["ej fastställt" if v is None or v != v else None for v in data["Mål"]],
+        "Mål": [
+            "ej fastställt" if v is None or v != v else _value_text(v, False, indicator(r["id"]))
+            for v, (_, r) in zip(data["Mål"], p.movement.iterrows(), strict=True)
+        ],
         "Utgångsläge": [
             _value_text(r["baseline"], r["baseline_approximate"], indicator(r["id"]))
             for _, r in p.movement.iterrows()
@@ -253,6 +256,7 @@ def attainment_table(p: PeriodResults) -> Table:
         data,
         {
             "Mål": Column("dec", 1),
+            "Senast": Column("text", nowrap=True),
             "Utgångsläge": Column("dec", 2),
             "Värde nu": Column("dec", 2),
             "Avklarad sträcka, %": Column("dec", 0),

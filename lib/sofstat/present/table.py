@@ -37,12 +37,21 @@ class Column:
         decimals: digits after the decimal comma (``dec`` and ``pct``).
         page: shown on the page (else only in the workbook).
         book: written to the workbook (else only on the page).
+        nowrap: never break the cell's text across lines (short codes such as ``2027-H2``).
     """
 
     kind: str = "text"
     decimals: int = 0
     page: bool = True
     book: bool = True
+    nowrap: bool = False
+
+    @property
+    def css(self) -> str:
+        """The cell's class: ``tal`` (right-aligned number) or ``hel`` (not broken)."""
+        if self.numeric and self.kind != "code":
+            return "tal"
+        return "hel" if self.nowrap or self.kind == "code" else ""
 
     @property
     def numeric(self) -> bool:
@@ -114,7 +123,7 @@ class Table:
         for i in range(len(self.data)):
             cells = []
             for k, c in enumerate(cols):
-                cls = "tal" if self.column(c).numeric and self.column(c).kind != "code" else ""
+                cls = self.column(c).css
                 tag = (
                     '<th scope="row" class="{cls}">{t}</th>'
                     if k == 0 and self.row_headers

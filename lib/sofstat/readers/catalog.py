@@ -101,10 +101,10 @@ def _mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = Fals
     seen = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
-        if not isinstance(key, str | int | float | bool | None):
-            # a list or mapping as a key ("? [a, b]"); YAML allows it, a catalogue never has it
+        if isinstance(key, list | dict | set):
+            # a list or mapping as a key ("? [a, b]"): YAML allows it, a catalogue never has it
             raise yaml.constructor.ConstructorError(
-                None, None, "a key must be a plain word or number", key_node.start_mark
+                None, None, "a key must be a plain word, number or date", key_node.start_mark
             )
         if key in seen:
             raise yaml.constructor.ConstructorError(

@@ -371,15 +371,27 @@ def _check_header(
 
 def _xlsx_rows(name: str, data: bytes) -> list[tuple[int, list[object]]]:
     """Every row of the first worksheet; any damage is an :class:`InputError`."""
+    import zipfile
+
     from openpyxl import load_workbook  # only for workbooks: keeps `import sofstat` light
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:  # sizes as declared: zipfile reads no more
+            unpacked = sum(info.file_size for info in z.infolist())
+        if unpacked > config.MAX_FILE_BYTES:
+            raise InputError(
+                name, None, "", f"unpacks to {unpacked} bytes, more than the {config.MAX_FILE_BYTES} accepted"
+            )
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             if not wb.worksheets:
                 raise InputError(name, None, "", "the workbook has no worksheet")
+            sheet = wb.worksheets[0]
+            if hasattr(sheet, "reset_dimensions"):
+                # the size a workbook declares may be wrong (A1:XFD1048576): read the cells it has
+                sheet.reset_dimensions()
             rows = []
-            for i, cells in enumerate(wb.worksheets[0].iter_rows(), start=1):
+            for i, cells in enumerate(sheet.iter_rows(), start=1):
                 values = []
                 for c in cells:
                     v = getattr(c, "value", None)
