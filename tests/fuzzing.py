@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 import traceback
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -407,19 +408,30 @@ def _xlsx_cell(value) -> str:
     return _cell(str(value))
 
 
-def oracle_staffing_xlsx(data: bytes, df, path: Path) -> str | None:
-    """One row per non-blank worksheet row after the header (counted with openpyxl directly)."""
-    from openpyxl import load_workbook
+def oracle_staffing_xlsx(case: Case, df, path: Path) -> str | None:
+    """One row per non-blank worksheet row after the header.
 
-    wb = load_workbook(path, read_only=True, data_only=True)
-    try:
-        rows = [[_xlsx_cell(c.value) for c in r] for r in wb.worksheets[0].iter_rows()]
-    finally:
-        wb.close()
+    The rows are those written (:func:`csv_to_xlsx`), or, for a workbook
+    damaged as a file, those openpyxl itself finds.
+    """
+    if case.rows is None:
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheet = wb.worksheets[0]
+            sheet.reset_dimensions()
+            rows = [[_xlsx_cell(c.value) for c in r if hasattr(c, "value")] for r in sheet.iter_rows()]
+        finally:
+            wb.close()
+    else:
+        rows = [[_xlsx_cell(v) for v in r] for r in case.rows]
     head = next((i for i, r in enumerate(rows) if any(r)), None)
     body = [r for r in rows[head + 1 :] if any(r)] if head is not None else []
     if len(df) != len(body):
         return f"{len(body)} non-blank worksheet rows but {len(df)} rows"
+    if df["unit_code"].tolist() != [r[0] for r in body]:
+        return "unit codes differ from the first cells of the worksheet rows"
     return _staffing_values(df)
 
 
@@ -488,9 +500,9 @@ class Target:
     read: Callable[[Path], object]
     oracle: Callable[..., str | None]
     expected: tuple[type[Exception], ...] = (InputError,)
-    to_file: Callable[[bytes, Path], None] | None = None  # how to write the (mutated) content
+    to_file: Callable[[bytes, Path], list[list] | None] | None = None  # write the content (a workbook)
     byte_level: float = 0.0  # share of inputs whose written file (not content) is mutated
-    needs_path: bool = False  # the oracle takes the path too
+    workbook: bytes = b""  # the seed as written by to_file (for damage to the file itself)
 
 
 def _swedish(value: float, decimals: int) -> str:
@@ -516,27 +528,103 @@ def table3_csv() -> bytes:
 
 
 _PLAIN_NUMBER = re.compile(r"-?[0-9]{1,12}(?:,[0-9]{1,6})?")
+_NS = "http://schemas.openxmlformats.org/"
+_XLSX_PARTS = {
+    "[Content_Types].xml": (
+        f'<Types xmlns="{_NS}package/2006/content-types">'
+        f'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        f'<Default Extension="xml" ContentType="application/xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        f'spreadsheetml.sheet.main+xml"/>'
+        f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+        f'officedocument.spreadsheetml.worksheet+xml"/>'
+        f'<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        f'spreadsheetml.styles+xml"/></Types>'
+    ),
+    "_rels/.rels": (
+        f'<Relationships xmlns="{_NS}package/2006/relationships"><Relationship Id="rId1" '
+        f'Type="{_NS}officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+        f"</Relationships>"
+    ),
+    "xl/workbook.xml": (
+        f'<workbook xmlns="{_NS}spreadsheetml/2006/main" xmlns:r="{_NS}officeDocument/2006/relationships">'
+        f'<sheets><sheet name="Blad1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        f'<Relationships xmlns="{_NS}package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{_NS}officeDocument/2006/relationships/worksheet" '
+        f'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" '
+        f'Type="{_NS}officeDocument/2006/relationships/styles" Target="styles.xml"/></Relationships>'
+    ),
+    "xl/styles.xml": (
+        f'<styleSheet xmlns="{_NS}spreadsheetml/2006/main"><fonts count="1"><font/></fonts>'
+        f'<fills count="1"><fill/></fills><borders count="1"><border/></borders>'
+        f'<cellXfs count="1"><xf/></cellXfs></styleSheet>'
+    ),
+}
 
 
-def csv_to_xlsx(data: bytes, path: Path) -> None:
-    """Write the lines of ``data`` (``;``-separated) as the rows of a workbook; plain numbers as numbers."""
-    from openpyxl import Workbook
+def _column(k: int) -> str:
+    letters = ""
+    k += 1
+    while k:
+        k, r = divmod(k - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
+def csv_to_xlsx(data: bytes, path: Path) -> list[list]:
+    """Write the lines of ``data`` (``;``-separated) as the rows of a workbook; return the rows written.
+
+    Plain numbers are written as numbers, the rest as text (inline strings,
+    characters XML cannot hold removed). Written directly, not by openpyxl,
+    to be fast.
+    """
+    import zipfile
+    from xml.sax.saxutils import escape
+
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = data.decode("utf-8", "replace").replace("\r\n", "\n")
+    rows, xml = [], []
+    for r, line in enumerate(text.split("\n")[:2000], start=1):
+        row, cells = [], []
+        for k, cell in enumerate(line.split(";")[:50]):
+            cell = ILLEGAL_CHARACTERS_RE.sub("", cell)[:32000]
+            ref = f"{_column(k)}{r}"
+            if _PLAIN_NUMBER.fullmatch(cell):
+                number = float(cell.replace(",", "."))
+                value = int(number) if number.is_integer() and "," not in cell else number
+                cells.append(f'<c r="{ref}"><v>{value!r}</v></c>')
+            elif cell:
+                value = cell
+                cells.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(cell)}</t></is></c>')
+            else:
+                value = None
+            row.append(value)
+        rows.append(row)
+        xml.append(f'<row r="{r}">{"".join(cells)}</row>')
+    sheet = f'<worksheet xmlns="{_NS}spreadsheetml/2006/main"><sheetData>{"".join(xml)}</sheetData></worksheet>'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, part in _XLSX_PARTS.items():
+            z.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + part)
+        z.writestr("xl/worksheets/sheet1.xml", '<?xml version="1.0" encoding="UTF-8"?>\n' + sheet)
+    return rows
+
+
+def _openpyxl_workbook(data: bytes) -> bytes:
+    """The same rows saved by openpyxl (shared strings, styles: as Excel-like as it gets here)."""
+    import io
+
+    from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
-    text = data.decode("utf-8", "replace").replace("\r\n", "\n")
-    for line in text.split("\n")[:2000]:
-        row = []
-        for cell in line.split(";")[:50]:
-            cell = ILLEGAL_CHARACTERS_RE.sub("", cell)[:32000]
-            if _PLAIN_NUMBER.fullmatch(cell):
-                number = float(cell.replace(",", "."))
-                row.append(int(number) if number.is_integer() and "," not in cell else number)
-            else:
-                row.append(cell)
-        ws.append(row)
-    wb.save(path)
+    for line in data.decode("utf-8").replace("\r\n", "\n").split("\n"):
+        ws.append([float(c.replace(",", ".")) if _PLAIN_NUMBER.fullmatch(c) else c for c in line.split(";")])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def _mutate_member(rng: random.Random, data: bytes) -> tuple[bytes, list[str]]:
@@ -586,7 +674,7 @@ def build_targets(folder: Path) -> dict[str, Target]:
             oracle_staffing_xlsx,
             to_file=csv_to_xlsx,
             byte_level=0.4,
-            needs_path=True,
+            workbook=_openpyxl_workbook(csv3),
         ),
         Target(
             "survey",
@@ -647,6 +735,7 @@ class Case:
     index: int
     mutations: list[str]
     content: bytes | None  # None: a folder in place of the file
+    rows: list[list] | None = None  # the worksheet rows written (None: the workbook file was damaged)
 
 
 def make_case(target: Target, seed: int, index: int) -> Case:
@@ -673,16 +762,16 @@ def write_case(target: Target, case: Case, folder: Path, seed: int) -> Path:
         return path
     rng = random.Random(f"{seed}:{target.name}:{case.index}:file")
     if rng.random() < target.byte_level:  # damage the workbook itself, not its cells
-        target.to_file(rng.choice(target.seeds), path)
         if rng.random() < 0.5:
-            data, applied = mutate(rng, path.read_bytes())
+            data, applied = mutate(rng, target.workbook)
             case.mutations = ["zip:" + m for m in applied]
         else:
-            data, applied = _mutate_member(rng, path.read_bytes())
+            data, applied = _mutate_member(rng, target.workbook)
             case.mutations = applied
+        case.rows = None
         path.write_bytes(data)
     else:
-        target.to_file(case.content, path)
+        case.rows = target.to_file(case.content, path)
     return path
 
 
@@ -704,7 +793,9 @@ def run_case(target: Target, case: Case, folder: Path, seed: int) -> tuple[str, 
     start = time.perf_counter()
     try:
         try:
-            result = target.read(path)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # e.g. openpyxl on a damaged workbook; outcomes count
+                result = target.read(path)
         finally:
             elapsed = time.perf_counter() - start
             if use_alarm:
@@ -720,8 +811,8 @@ def run_case(target: Target, case: Case, folder: Path, seed: int) -> tuple[str, 
     else:
         try:
             problem = (
-                target.oracle(case.content, result, path)
-                if target.needs_path
+                target.oracle(case, result, path)
+                if target.to_file is not None
                 else target.oracle(case.content, result)
             )
         except Exception as exc:

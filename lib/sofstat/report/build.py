@@ -11,6 +11,7 @@ the finished folder replaces the old one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -26,7 +27,7 @@ from . import notebooks as nbs
 from . import publish
 from .manifest import sha256, write_manifest
 from .page import build_page
-from .pdf import print_pdf
+from .pdf import Printer
 
 LOG_NAME = "build.log"
 
@@ -108,7 +109,9 @@ def build_report(
     out_root = Path(output_dir).resolve() if output_dir else config.REPORTS_DIR
     out_root.mkdir(parents=True, exist_ok=True)
     final = out_root / period.key
-    with publish.period_lock(out_root, period.key, log):
+    with publish.period_lock(out_root, period.key, log), contextlib.ExitStack() as stack:
+        # Chromium starts now and is ready when the page is, not on the critical path
+        printer = stack.enter_context(Printer()) if pdf else None
         publish.recover(out_root, period.key)
         publish.clean_stale(out_root, period.key)
         build = publish.new_build_dir(out_root, period.key)
@@ -161,8 +164,8 @@ def build_report(
                 build_workbook(sorted(tables.glob("*.json")) if tables.exists() else [])
             )
             shutil.rmtree(tables, ignore_errors=True)
-            if pdf:
-                print_pdf(build / "index.html", build / "rapport.pdf")
+            if printer is not None:
+                printer.print(build / "index.html", build / "rapport.pdf")
             write_manifest(
                 build,
                 {

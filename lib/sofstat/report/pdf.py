@@ -6,14 +6,23 @@ print stylesheet of ``templates/report.css``: A4 portrait, page numbers
 boxes), repeated table headers, an outline from the headings, the document's
 title and language, and a tagged PDF. Its build dates are fixed afterwards
 so that the same page gives the same bytes.
+
+The report starts Chromium while the notebooks run (:class:`Printer`, the
+DevTools protocol over a pipe, no network port) so that its start-up is not
+on the critical path; :func:`print_pdf` is the one-shot command-line way.
 """
 
 from __future__ import annotations
 
+import base64
+import json
+import os
 import re
+import select
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 from ..errors import ReportError
@@ -28,11 +37,22 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--disable-extensions",
-    "--no-pdf-header-footer",
-    "--generate-pdf-document-outline",
 ]
+_CLI_FLAGS = ["--no-pdf-header-footer", "--generate-pdf-document-outline"]
+_PRINT = {
+    "preferCSSPageSize": True,
+    "printBackground": True,
+    "displayHeaderFooter": False,
+    "generateTaggedPDF": True,
+    "generateDocumentOutline": True,
+}
 _DATE = re.compile(rb"\(D:\d{14}[^)]{0,10}\)")
+_NODE = re.compile(rb"\(node(\d{8})\)")
 _FIXED_DATE = b"(D:20000101000000+00'00')"
+_MISSING = (
+    "rapport.pdf needs headless Chromium (Debian package 'chromium'; `make report` installs it as root). "
+    "Install it, or build without the PDF: sofstat report --no-pdf"
+)
 
 
 def chromium() -> str | None:
@@ -41,24 +61,34 @@ def chromium() -> str | None:
 
 
 def fixed_dates(data: bytes) -> bytes:
-    """Replace the PDF's creation and modification dates by a fixed one of the same length."""
-    return _DATE.sub(lambda m: _FIXED_DATE if len(m.group()) == len(_FIXED_DATE) else m.group(), data)
+    """The same PDF with what differs between runs made fixed, at the same length (the
+    cross-reference offsets stay right): the creation and modification dates, and the
+    structure elements' node ids (numbered in order of first appearance)."""
+    data = _DATE.sub(lambda m: _FIXED_DATE if len(m.group()) == len(_FIXED_DATE) else m.group(), data)
+    numbers: dict[bytes, bytes] = {}
+    return _NODE.sub(
+        lambda m: b"(node%08d)" % int(numbers.setdefault(m.group(1), b"%d" % (len(numbers) + 1))), data
+    )
 
 
 def print_pdf(page: Path, target: Path, timeout: float = 180) -> None:
-    """Print ``page`` (an HTML file) to ``target`` (a PDF).
+    """Print ``page`` (an HTML file) to ``target`` (a PDF) with one Chromium command.
 
     Raises:
         ReportError: when Chromium is missing or fails.
     """
     exe = chromium()
     if exe is None:
-        raise ReportError(
-            "rapport.pdf needs headless Chromium (Debian package 'chromium'; `make report` installs it as root). "
-            "Install it, or build without the PDF: sofstat report --no-pdf"
-        )
+        raise ReportError(_MISSING)
     with tempfile.TemporaryDirectory(prefix="sofstat-chromium-") as profile:
-        cmd = [exe, *FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={target}", page.resolve().as_uri()]
+        cmd = [
+            exe,
+            *FLAGS,
+            *_CLI_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--print-to-pdf={target}",
+            page.resolve().as_uri(),
+        ]
         try:
             res = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
         except subprocess.TimeoutExpired:
@@ -69,3 +99,118 @@ def print_pdf(page: Path, target: Path, timeout: float = 180) -> None:
             f"Chromium could not print {page.name} to PDF (exit {res.returncode}): {tail[0][:200]}"
         )
     target.write_bytes(fixed_dates(target.read_bytes()))
+
+
+class Printer:
+    """A headless Chromium started early and driven over the DevTools pipe.
+
+    Use as a context manager; :meth:`print` falls back to :func:`print_pdf`
+    when the pipe does not answer as expected.
+    """
+
+    def __init__(self, timeout: float = 180):
+        self.timeout = timeout
+        self.proc: subprocess.Popen | None = None
+        self._profile = tempfile.TemporaryDirectory(prefix="sofstat-chromium-")
+        self._ids = 0
+        self._buffer = b""
+        exe = chromium()
+        if exe is None:
+            return
+        to_chrome_r, self._to_chrome = os.pipe()
+        self._from_chrome, from_chrome_w = os.pipe()
+        # Chromium reads commands on fd 3 and writes answers on fd 4: the shell puts the pipes there
+        args = [*FLAGS, "--remote-debugging-pipe", f"--user-data-dir={self._profile.name}"]
+        self.proc = subprocess.Popen(
+            ["sh", "-c", f'exec "$0" "$@" 3<&{to_chrome_r} 4>&{from_chrome_w}', exe, *args],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            pass_fds=(to_chrome_r, from_chrome_w),
+        )
+        os.close(to_chrome_r)
+        os.close(from_chrome_w)
+
+    def __enter__(self) -> Printer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.proc is not None:
+            try:
+                self._send("Browser.close")
+            except (OSError, ReportError):
+                pass
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+            for fd in (self._to_chrome, self._from_chrome):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            self.proc = None
+        self._profile.cleanup()
+
+    def _send(self, method: str, params: dict | None = None, session: str | None = None) -> int:
+        self._ids += 1
+        message = {"id": self._ids, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        os.write(self._to_chrome, json.dumps(message).encode("utf-8") + b"\0")
+        return self._ids
+
+    def _next(self, deadline: float) -> dict:
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self._from_chrome], [], [], left)[0]:
+                raise ReportError("Chromium did not answer in time")
+            chunk = os.read(self._from_chrome, 1 << 20)
+            if not chunk:
+                raise ReportError("Chromium closed the pipe")
+            self._buffer += chunk
+        raw, _, self._buffer = self._buffer.partition(b"\0")
+        return json.loads(raw)
+
+    def _call(
+        self, method: str, params: dict | None = None, session: str | None = None, deadline: float = 0
+    ) -> dict:
+        wanted = self._send(method, params, session)
+        while True:
+            msg = self._next(deadline)
+            if msg.get("id") == wanted:
+                if "error" in msg:
+                    raise ReportError(f"Chromium: {method}: {msg['error'].get('message', '')}")
+                return msg.get("result", {})
+
+    def print(self, page: Path, target: Path) -> None:
+        """Print ``page`` to ``target``; the command-line way if the pipe fails.
+
+        Raises:
+            ReportError: when Chromium is missing or cannot print.
+        """
+        if self.proc is None:
+            raise ReportError(_MISSING)
+        deadline = time.monotonic() + self.timeout
+        try:
+            target_id = self._call("Target.createTarget", {"url": "about:blank"}, deadline=deadline)[
+                "targetId"
+            ]
+            session = self._call(
+                "Target.attachToTarget", {"targetId": target_id, "flatten": True}, deadline=deadline
+            )["sessionId"]
+            self._call("Page.enable", session=session, deadline=deadline)
+            self._send("Page.navigate", {"url": page.resolve().as_uri()}, session)
+            while True:
+                msg = self._next(deadline)
+                if msg.get("method") == "Page.loadEventFired" and msg.get("sessionId") == session:
+                    break
+            data = self._call("Page.printToPDF", _PRINT, session, deadline)["data"]
+        except (ReportError, OSError, KeyError, ValueError):
+            print_pdf(page, target, self.timeout)
+            return
+        target.write_bytes(fixed_dates(base64.b64decode(data)))
