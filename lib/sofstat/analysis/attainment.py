@@ -1,25 +1,27 @@
 """Goal attainment (måluppfyllelse): how far each indicator has come towards SON's target.
 
-Rule, for an indicator with a target (value, due period):
+The value now stands for a range (:func:`sofstat.analysis.movement.value_range`):
+a survey share's 95 % interval, an approximate value's band, or the value
+itself for register totals. The planned path runs straight from the baseline
+to the target over the half-years up to the target's period. Rule, for an
+indicator with a target:
 
-- **achieved** (uppnått): the latest value has reached the target (at least
-  the target where up is better, at most where down is better); for an
-  approximate value, its whole band must have;
-- **not assessable** (ej bedömbart): otherwise, when there is only the
-  baseline, the values are not comparable, or an approximate value moved
-  within its band;
-- **on track** (i fas): the share of the distance from baseline to target
-  covered is at least the share of the time from the baseline period to the
-  target's period that has passed, and (for survey shares) the change is
-  real by the test of :mod:`.movement` (``significant``; a change that could
-  not be tested, e.g. from an approximate baseline, is not shown to be real);
-- **behind** (efter plan): otherwise.
+- **not assessable** (ej bedömbart) when the latest value is not comparable
+  with the baseline (e.g. January–September against a full year), or missing;
+- **achieved** (uppnått) when the whole range has reached the target (at
+  least the target where up is better, at most where down is better);
+- **not assessable** when the range straddles the target, when there is only
+  the baseline, or when an approximate value moved within its band;
+- **behind** (efter plan) when the baseline had reached the target and the value no longer has;
+- **on track** (i fas) when the whole range is at or past the planned path
+  for the time passed;
+- **behind** (efter plan) when the whole range is short of the path;
+- **not assessable** when the range straddles the path.
 
-``progress`` is given only where the verdict is a comparison (right way,
-wrong way, unchanged): a distance covered between values that cannot be
-compared would be a number without meaning.
-
-Without a target the status is "no target" (mål ej fastställt): nothing is invented.
+``progress`` (share of the distance from baseline to target covered) is
+given only where the verdict is a comparison (right way, wrong way,
+unchanged). Without a target the status is "no target" (mål ej fastställt):
+nothing is invented.
 """
 
 from __future__ import annotations
@@ -28,9 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..readers.catalog import Target
-from ..vocabulary import Attainment, Direction, Significance, Verdict
-from .indicators import Kind
-from .survey import approximate_band
+from ..vocabulary import Attainment, Direction, Verdict
 
 
 def period_index(key: str) -> int:
@@ -79,18 +79,20 @@ def attainment_table(
 
 
 def _status(r, t: Target, now: float, progress: float, passed: float) -> Attainment:
-    now_approximate = r.latest_approximate if r.latest == r.latest else r.baseline_approximate
-    if now == now:
-        if now_approximate:
-            low, high = approximate_band(now)
-            edge = low if r.better == Direction.UP else high
-            if _reached(edge, t.value, r.better):
-                return Attainment.ACHIEVED
-        elif _reached(now, t.value, r.better):
-            return Attainment.ACHIEVED
-    if r.verdict in (Verdict.BASELINE_ONLY, Verdict.MISSING, Verdict.NOT_COMPARABLE, Verdict.NOT_ASSESSABLE):
+    if r.verdict in (Verdict.NOT_COMPARABLE, Verdict.MISSING) or now != now:
         return Attainment.NOT_ASSESSABLE
-    if progress != progress:
+    low, high = (r.now_low, r.now_high) if r.now_low == r.now_low else (now, now)
+    worst, best = (low, high) if r.better == Direction.UP else (high, low)
+    if _reached(worst, t.value, r.better):
+        return Attainment.ACHIEVED
+    if _reached(best, t.value, r.better) or r.verdict in (Verdict.BASELINE_ONLY, Verdict.NOT_ASSESSABLE):
         return Attainment.NOT_ASSESSABLE
-    real = r.kind != Kind.SURVEY or r.significance == Significance.SIGNIFICANT
-    return Attainment.ON_TRACK if progress >= passed and real else Attainment.BEHIND
+    distance = t.value - r.baseline
+    if distance == 0 or _reached(r.baseline, t.value, r.better):
+        return Attainment.BEHIND  # the baseline had reached the target; the value now has not
+    path = r.baseline + passed * distance
+    if _reached(worst, path, r.better):
+        return Attainment.ON_TRACK
+    if not _reached(best, path, r.better):
+        return Attainment.BEHIND
+    return Attainment.NOT_ASSESSABLE

@@ -27,7 +27,7 @@ import pandas as pd
 from .. import config
 from ..vocabulary import Direction, Level, Significance, UnitChange, Verdict
 from .indicators import Indicator, Kind
-from .survey import approximate_band, two_proportion_p
+from .survey import approximate_band, two_proportion_p, wilson_interval
 from .values import Value
 
 
@@ -81,6 +81,18 @@ def significance(ind: Indicator, base: Value | None, last: Value | None) -> tupl
     return (Significance.SIGNIFICANT if p < alpha else Significance.NOT_SIGNIFICANT), p
 
 
+def value_range(ind: Indicator, value: Value | None) -> tuple[float, float]:
+    """The range a value stands for: an approximate value's band, a survey share's
+    95 % Wilson interval, else the value itself (register totals are not samples)."""
+    if value is None:
+        return float("nan"), float("nan")
+    if value.approximate:
+        return approximate_band(value.value)
+    if ind.kind == Kind.SURVEY and value.respondents:
+        return wilson_interval(value.value, value.respondents)
+    return value.value, value.value
+
+
 def movement_table(indicators: list[Indicator], values: dict[str, dict[str, Value]]) -> pd.DataFrame:
     """One row per indicator: baseline, latest value, change and verdict.
 
@@ -93,8 +105,12 @@ def movement_table(indicators: list[Indicator], values: dict[str, dict[str, Valu
         Columns ``id``, ``kind``, ``better``, ``decimals``, ``question_id``,
         ``group``, ``baseline`` and ``latest`` (NaN when missing),
         ``latest_period``, ``approximate`` (any value approximate),
-        ``baseline_approximate``, ``latest_approximate``, ``change``
-        (NaN with only the baseline), ``verdict``, ``significance``, ``p_value``.
+        ``baseline_approximate``, ``latest_approximate``, ``now_low`` and
+        ``now_high`` (the range the value now stands for: its band when
+        approximate, its 95 % interval for a survey share with a known number
+        of respondents, else the value itself; "now" is the baseline while it
+        is the only value), ``change`` (NaN with only the baseline),
+        ``verdict``, ``significance``, ``p_value``.
     """
     keys = list(values)
     rows = []
@@ -106,6 +122,7 @@ def movement_table(indicators: list[Indicator], values: dict[str, dict[str, Valu
         v = verdict(ind, base, last, only_baseline)
         sig, p = significance(ind, base, last)
         change = last.value - base.value if base is not None and last is not None else float("nan")
+        low, high = value_range(ind, last if last is not None else base)
         rows.append(
             {
                 "id": ind.id,
@@ -120,6 +137,8 @@ def movement_table(indicators: list[Indicator], values: dict[str, dict[str, Valu
                 "approximate": any(values[k][ind.id].approximate for k in keys if ind.id in values[k]),
                 "baseline_approximate": bool(base is not None and base.approximate),
                 "latest_approximate": bool(last is not None and last.approximate),
+                "now_low": low,
+                "now_high": high,
                 "change": change,
                 "verdict": str(v),
                 "significance": str(sig),
