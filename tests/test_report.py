@@ -19,6 +19,7 @@ import threading
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 from conftest import SYNTHETIC, SYNTHETIC_CATALOG, _build
 
@@ -373,3 +374,45 @@ def test_report_error_for_a_notebook_without_parameters(tmp_path):
         sofstat.report.build_report(
             None, None, tmp_path / "out", notebooks_dir=folder, log=lambda *_: None, pdf=False
         )
+
+
+THREADED_BUILDS = """
+import sys, threading
+from pathlib import Path
+import sofstat.report  # imports papermill and jupyter_client here, in the main thread
+root, notebooks = Path(sys.argv[1]), Path(sys.argv[2])
+errors = []
+def build(k):
+    try:
+        sofstat.report.build_report(None, None, root / f"out{k}", notebooks_dir=notebooks, log=lambda *_: None, pdf=False)
+    except Exception as exc:
+        errors.append(f"{type(exc).__name__}: {exc}")
+threads = [threading.Thread(target=build, args=(k,)) for k in range(4)]
+for t in threads: t.start()
+for t in threads: t.join()
+print("errors:", errors)
+"""
+
+
+def test_builds_in_parallel_threads_of_a_fresh_process(tmp_path):
+    """Four builds at once in one fresh interpreter: the first import of papermill and
+    jupyter_client must not race (it once failed one build in three)."""
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    for k in range(2):
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        params = nbformat.v4.new_code_cell('period = ""\ncatalog_path = ""\noutput_dir = ""')
+        params.metadata["tags"] = ["parameters"]
+        nb.cells = [params, nbformat.v4.new_code_cell("import sofstat\nprint(sofstat.__version__)")]
+        nbformat.write(nb, folder / f"0{k}_x.ipynb")
+    for _ in range(2):
+        res = subprocess.run(
+            [sys.executable, "-c", THREADED_BUILDS, str(tmp_path), str(folder)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert res.stdout.strip() == "errors: []", res.stdout + res.stderr
+        for k in range(4):
+            assert (tmp_path / f"out{k}" / "2024-H1" / "index.html").exists()
