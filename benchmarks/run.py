@@ -1,170 +1,725 @@
 """Benchmarks for sofstat (``make bench``): prints tables and writes docs/benchmarks.md.
 
-1. Report build against its floor: the full report for the default period,
-   against papermill running the same number of notebooks that only import
-   what the report notebooks import, in the same process set-up (the same
-   worker pool). Median of ``--runs`` runs each (at least 3).
-2. Reader scaling: ``read_staffing`` on synthetic published-style tables of
-   1 000, 10 000 and 100 000 rows (generated here, never committed) against
-   ``pandas.read_csv`` on the same rows as CSV, with time per row and peak
-   memory.
+1. Report vs floor, whole processes: ``python -m sofstat report --output-dir
+   TMP --jobs 2`` (with the PDF) against ``benchmarks/floor.py`` (papermill
+   running six notebooks that hold only the report notebooks' import lines,
+   two at a time, as the report runs them), alternated, medians of wall and
+   CPU time (user + system of the whole process tree, from ``os.wait4``).
+2. Where a build's time goes: one more build under ``benchmarks/stages.py``,
+   which wraps the build's stage functions from outside the library and
+   records each stage's wall and CPU time and every notebook cell's time; and
+   the floor the same way.
+3. Readers at scale: ``read_staffing`` (published text and CSV),
+   ``read_survey`` and ``read_sick_leave`` on synthetic inputs of 1 000 to
+   1 000 000 rows against ``pandas.read_csv`` on the same rows, in-process
+   (readers are functions, not commands): median time, time per row, peak
+   memory (tracemalloc), results checked against the generator.
+4. National-size indicators: every analysis and disclosure function on a
+   synthetic organisation of 14 500 and 145 000 units, time per row.
+5. Set-up (``--setup``, full mode only): a fresh clone's ``make install`` with
+   empty caches, then ``make report`` in it, as whole processes.
 
-This is a benchmark, not a test: nothing here fails on time.
+``--quick`` is a smoke run (one pair, up to 10 000 rows, small national
+sizes; about 2 minutes on 2 cores) that writes its Markdown to a temporary
+file; the full run (``make bench``; roughly 15–25 minutes on 2 cores, more
+with ``--setup``) writes docs/benchmarks.md. Run it on an otherwise idle
+machine: the load averages are recorded with the results. This is a
+benchmark, not a test: nothing fails on time.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import datetime as dt
+import gc
 import io
+import json
+import math
 import os
 import platform
-import random
-import re
+import pstats
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
+from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
-import nbformat
+import numpy as np
 import pandas as pd
 
-import sofstat
-from sofstat import paths
-from sofstat.report import _Job, build_report, report_notebooks, run_notebooks
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
 
-GOAL_BUILD_RATIO = 1.3
-GOAL_READER_RATIO = 3.0
-OUT = paths.PROJECT_ROOT / "docs" / "benchmarks.md"
+import floor  # noqa: E402
+import synth  # noqa: E402
 
+import sofstat  # noqa: E402
+from sofstat import disclosure  # noqa: E402
+from sofstat.analysis import age, movement, sickleave, size, survey  # noqa: E402
+from sofstat.readers.survey import read_questions  # noqa: E402
 
-def median_time(fn, runs: int) -> tuple[float, list[float]]:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), times
+DOC = ROOT / "docs" / "benchmarks.md"
+VENV_PY = ROOT / ".venv" / "bin" / "python"
+PY = str(VENV_PY if VENV_PY.exists() else Path(sys.executable))
 
-
-# --- 1. report build against its floor ---------------------------------
-
-
-def floor_notebooks(folder: Path) -> list[Path]:
-    """One notebook per report notebook, holding only that notebook's imports."""
-    folder.mkdir(parents=True, exist_ok=True)
-    out = []
-    for nb_path in report_notebooks():
-        nb = nbformat.read(nb_path, as_version=4)
-        imports = ["%matplotlib inline"]
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                imports += [
-                    line
-                    for line in cell.source.splitlines()
-                    if re.match(r"^(import|from) \S+ import|^import ", line)
-                ]
-        floor = nbformat.v4.new_notebook(metadata=nb.metadata)
-        floor.cells = [
-            nbformat.v4.new_code_cell('output_dir = ""', metadata={"tags": ["parameters"]}),
-            nbformat.v4.new_code_cell("\n".join(dict.fromkeys(imports))),
-        ]
-        target = folder / nb_path.name
-        nbformat.write(floor, target)
-        out.append(target)
-    return out
+GOAL_BUILD = 1.15  # report ÷ floor, wall and CPU
+GOAL_CSV = 3.0  # CSV readers ÷ read_csv at 1 000 000 rows
+GOAL_TEXT = 10.0  # published-text reader ÷ read_csv at 1 000 000 rows
+GOAL_MEMORY = 3.0  # peak memory ÷ read_csv's
+GOAL_FLAT = 1.5  # µs per row, largest vs smallest table
+GOAL_LINEAR = 1.5  # µs per row, national size vs a tenth of it
+READER_SIZES = [1_000, 10_000, 100_000, 1_000_000]
+NATIONAL = [(14_500, 145), (145_000, 1_450)]
+NATIONAL_QUICK = [(1_500, 15), (14_500, 145)]
 
 
-def bench_build(runs: int, workers: int) -> dict:
-    with tempfile.TemporaryDirectory() as tmp_name:
-        tmp = Path(tmp_name)
-        floors = floor_notebooks(tmp / "floor")
+def say(*lines: str) -> None:
+    print(*lines, sep="\n", flush=True)
 
-        def floor(n_workers: int):
-            def run():
-                with tempfile.TemporaryDirectory() as out_name:
-                    out = Path(out_name)
-                    jobs = [_Job(nb, out / nb.name, {"output_dir": "."}, out) for nb in floors]
-                    errors = run_notebooks(jobs, n_workers, log=lambda *_: None)
-                    assert not errors, errors
 
-            return run
+def fmt(x: float, d: int = 2) -> str:
+    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{x:,.{d}f}"
 
-        def report():
-            with tempfile.TemporaryDirectory() as out_name:
-                build_report(None, None, out_name, workers=workers, log=lambda *_: None)
 
-        report_med, report_all = median_time(report, runs)
-        floor_med, floor_all = median_time(floor(workers), runs)
-        seq_med, seq_all = median_time(floor(1), runs)
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def pct(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.0f} %" if whole else "–"
+
+
+def verdict(ratio: float, goal: float) -> str:
+    """Met, or missed by how much, for a ratio against its upper goal."""
+    if ratio <= goal:
+        return f"**met** ({fmt(ratio)} ≤ {fmt(goal)})"
+    if ratio >= 2 * goal:
+        return f"**missed** by a factor {fmt(ratio / goal, 1)} ({fmt(ratio)} against ≤ {fmt(goal)})"
+    return f"**missed** by {fmt(100 * (ratio / goal - 1), 0)} % ({fmt(ratio)} against ≤ {fmt(goal)})"
+
+
+def table(head: list[str], rows: list[list[str]], align: str | None = None) -> list[str]:
+    align = align or "l" + "r" * (len(head) - 1)
+    sep = ["---:" if a == "r" else "---" for a in align]
+    return [
+        "| " + " | ".join(head) + " |",
+        "|" + "|".join(sep) + "|",
+        *("| " + " | ".join(r) + " |" for r in rows),
+    ]
+
+
+# --- whole processes -----------------------------------------------------------
+
+
+@dataclass
+class Proc:
+    cmd: list[str]
+    wall: float
+    cpu: float  # user + system of the process and every descendant it waited for
+    code: int
+    stdout: str
+    stderr: str
+
+
+def run_process(cmd: list[str], cwd: Path, env: dict | None = None, timeout: float = 3600) -> Proc:
+    """Run ``cmd`` as a whole process; wall time, and CPU time from ``os.wait4``."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=True)
+
+        def kill() -> None:
+            try:
+                os.killpg(p.pid, signal.SIGKILL)  # the group this benchmark started, by its id
+            except ProcessLookupError:
+                pass
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(p.pid, 0)
+        except BaseException:
+            kill()
+            raise
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Proc(
+            cmd,
+            wall,
+            usage.ru_utime + usage.ru_stime,
+            p.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+        )
+
+
+def require(proc: Proc, what: str) -> None:
+    if proc.code != 0:
+        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
+        hint = (
+            "\n(Chromium could not print here: run the benchmark with --no-pdf.)"
+            if "Chromium" in tail
+            else ""
+        )
+        raise SystemExit(f"benchmark: {what} failed (exit {proc.code}): {' '.join(proc.cmd)}\n{tail}{hint}")
+
+
+def chromium() -> str | None:
+    from sofstat.report.pdf import chromium as find  # the report's own rule for finding it
+
+    return find()
+
+
+def machine() -> dict:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                mem = int(line.split()[1]) / 2**20
+    except OSError:
+        pass
+    exe = chromium()
+    chrome = None
+    if exe:
+        try:
+            chrome = subprocess.run(
+                [exe, "--version"], capture_output=True, text=True, timeout=30
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            chrome = exe
     return {
-        "notebooks": len(floors),
-        "workers": workers,
-        "report": (report_med, report_all),
-        "floor": (floor_med, floor_all),
-        "floor_sequential": (seq_med, seq_all),
-        "ratio": report_med / floor_med,
-        "ratio_sequential": report_med / seq_med,
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": mem,
+        "python": platform.python_version(),
+        "pandas": pd.__version__,
+        "numpy": np.__version__,
+        "sofstat": version("sofstat"),
+        "os": f"{platform.system()} {platform.release()}",
+        "chromium": chrome,
     }
 
 
-# --- 2. reader scaling --------------------------------------------------
-
-_PLACES = ["Visby", "Slite", "Hemse", "Klintehamn", "Roma", "Fårösund", "Ljugarn", "Burgsvik"]
-_KINDS = ["Hemtjänst", "Särskilt boende", "Område", "Team", "Enhet", "Boende", "Daglig verksamhet"]
+def load() -> str:
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def published_table(n: int, seed: int = 20240613) -> tuple[str, list[tuple]]:
-    """A synthetic table in the published form, ``n`` unit rows, with page
-    debris every 40 rows, 5 % units with several managers, 10 % names that
-    end in a number and 1 % names that wrap onto the next line."""
-    rnd = random.Random(seed)
-    lines = ["Tabell 3. Antal tillsvidareanställda medarbetare per chef, mars 2024 ", "", "Antal ", ""]
-    rows = []
-    total = 0
-    body = []
-    for i in range(n):
-        code = f"{5000000 + i:07d}"
-        emp = rnd.randint(5, 60)
-        managers = rnd.choice([2, 3]) if rnd.random() < 0.05 else 1
-        emp *= managers
-        fte = round(emp * rnd.uniform(0.85, 1.0), 2)
-        age = round(rnd.uniform(35, 55), 1)
-        name = f"{rnd.choice(_KINDS)} {rnd.choice(_PLACES)}"
-        if rnd.random() < 0.10:
-            name += f" {rnd.randint(1, 12)}"
-        marker = f" (*{managers} chefer)" if managers > 1 else ""
-        star = "*" if managers > 1 else ""
-        nums = f"{emp}{star} {f'{fte:.2f}'.replace('.', ',')} {f'{age:.1f}'.replace('.', ',')} "
-        if rnd.random() < 0.01:
-            body += [f"{code} {name} och", f"samverkan{marker} {nums}"]
-            name += " och samverkan"
+# --- 1. report vs floor ------------------------------------------------------------
+
+
+@dataclass
+class Build:
+    jobs: int
+    pdf: bool
+    pairs: int
+    warmup: int
+    report: list[Proc] = field(default_factory=list)
+    floor: list[Proc] = field(default_factory=list)
+    warm: list[Proc] = field(default_factory=list)
+    load_before: str = ""
+    load_after: str = ""
+    no_pdf_reason: str = ""
+
+    def med(self, which: str, attr: str) -> float:
+        return statistics.median(getattr(p, attr) for p in getattr(self, which))
+
+
+def report_cmd(out: Path, jobs: int, pdf: bool) -> list[str]:
+    return [PY, "-m", "sofstat", "report", "--output-dir", str(out), "--jobs", str(jobs)] + (
+        [] if pdf else ["--no-pdf"]
+    )
+
+
+def floor_cmd(floor_dir: Path, out: Path, jobs: int) -> list[str]:
+    return [PY, str(BENCH / "floor.py"), str(floor_dir), "--output-dir", str(out), "--jobs", str(jobs)]
+
+
+def check_report(out: Path, pdf: bool) -> Path:
+    built = [p.parent for p in out.glob("*/manifest.json")]
+    if len(built) != 1:
+        raise SystemExit(f"benchmark: expected one report in {out}, found {len(built)}")
+    need = ["index.html", "tables.xlsx", "manifest.json"] + (["rapport.pdf"] if pdf else [])
+    missing = [n for n in need if not (built[0] / n).is_file() or (built[0] / n).stat().st_size == 0]
+    if missing:
+        raise SystemExit(f"benchmark: the report in {built[0]} lacks {', '.join(missing)}")
+    return built[0]
+
+
+def check_floor(out: Path, n: int) -> None:
+    done = list(out.glob("*.ipynb"))
+    if len(done) != n:
+        raise SystemExit(f"benchmark: the floor wrote {len(done)} notebooks, not {n}")
+
+
+def bench_build(pairs: int, jobs: int, pdf: bool, warmup: int, work: Path, floor_dir: Path) -> Build:
+    b = Build(jobs, pdf, pairs, warmup, load_before=load())
+    n_nb = len(list(floor_dir.glob("*.ipynb")))
+
+    def one(kind: str, k: int) -> Proc:
+        out = work / f"{kind}-{k}"
+        if kind == "report":
+            proc = run_process(report_cmd(out, jobs, pdf), ROOT)
+            require(proc, "the report")
+            check_report(out, pdf)
         else:
-            body.append(f"{code} {name}{marker} {nums}")
-        if i % 40 == 39:
-            body += [
-                "",
-                "Socialförvaltningens plan för att stärka enhetschefer  ",
-                "  2024-2027 ",
-                "   4 (15) ",
-                "",
-            ]
-        rows.append((code, name, emp, fte, age, managers))
-        total += emp
-    return "\n".join(lines + body) + "\n", rows
+            proc = run_process(floor_cmd(floor_dir, out, jobs), ROOT)
+            require(proc, "the floor")
+            check_floor(out, n_nb)
+        shutil.rmtree(out, ignore_errors=True)
+        return proc
+
+    for k in range(warmup):
+        say(f"  warm-up {k + 1}/{warmup}: report, floor (not counted) …")
+        b.warm += [one("report", -1 - k), one("floor", -1 - k)]
+    for k in range(pairs):
+        r = one("report", k)
+        f = one("floor", k)
+        b.report.append(r)
+        b.floor.append(f)
+        say(
+            f"  pair {k + 1}/{pairs}: report {r.wall:6.2f} s wall {r.cpu:6.2f} s CPU | "
+            f"floor {f.wall:6.2f} s wall {f.cpu:6.2f} s CPU"
+        )
+    b.load_after = load()
+    return b
 
 
-def as_csv(rows: list[tuple]) -> str:
-    head = "enhetskod;enhetsnamn;antal_tillsvidareanställda;antal_årsarbetare;medelålder;antal_chefer"
-    body = [
-        f"{c};{n};{e};{f'{f:.2f}'.replace('.', ',')};{f'{a:.1f}'.replace('.', ',')};{m}"
-        for c, n, e, f, a, m in rows
+def render_build(b: Build, stages: dict | None) -> list[str]:
+    rw, rc = b.med("report", "wall"), b.med("report", "cpu")
+    fw, fc = b.med("floor", "wall"), b.med("floor", "cpu")
+    rows = [
+        [
+            str(k + 1),
+            fmt(r.wall),
+            fmt(r.cpu),
+            fmt(f.wall),
+            fmt(f.cpu),
+            fmt(r.wall / f.wall),
+            fmt(r.cpu / f.cpu),
+        ]
+        for k, (r, f) in enumerate(zip(b.report, b.floor, strict=True))
     ]
-    return "\n".join([head, *body]) + "\n"
+    rows.append(["**median**", fmt(rw), fmt(rc), fmt(fw), fmt(fc), fmt(rw / fw), fmt(rc / fc)])
+    pdf_note = "with the PDF (headless Chromium)" if b.pdf else f"**without the PDF** ({b.no_pdf_reason})"
+    out = [
+        "## 1. Report vs floor (whole processes)",
+        "",
+        f"- **Report**: `{' '.join(['.venv/bin/python', '-m', 'sofstat', 'report', '--output-dir', '<tmp>', '--jobs', str(b.jobs)] + ([] if b.pdf else ['--no-pdf']))}`, "
+        f"{pdf_note}, into a new empty folder each time.",
+        f"- **Floor**: `.venv/bin/python benchmarks/floor.py <floor notebooks> --output-dir <tmp> --jobs {b.jobs}`: "
+        "papermill runs as many notebooks as the report (one per report notebook, each holding only that "
+        "notebook's `%matplotlib inline` and import lines), imported in the main thread first, "
+        f"{b.jobs} worker threads, kernel `python3`, shutdown `immediate`, no progress bar, no cell timing "
+        "(as `sofstat.report.notebooks.execute`), and the report's `rfc3987_syntax` import skip.",
+        f"- Alternated report, floor, report, floor, … ({plural(b.pairs, 'pair')}, after "
+        f"{plural(b.warmup, 'uncounted warm-up pair')}). Wall time is the process's; CPU time is user + system of the process and every child "
+        "it waited for (kernels, Chromium, git), from `os.wait4`.",
+        f"- Load average (1/5/15 min) before: {b.load_before}; after: {b.load_after}.",
+        "",
+        *table(
+            [
+                "Pair",
+                "Report wall, s",
+                "Report CPU, s",
+                "Floor wall, s",
+                "Floor CPU, s",
+                "Wall ratio",
+                "CPU ratio",
+            ],
+            rows,
+        ),
+        "",
+        f"- Wall: report ÷ floor = {fmt(rw / fw)}: {verdict(rw / fw, GOAL_BUILD)}"
+        + (
+            ""
+            if rw / fw <= GOAL_BUILD
+            else f"; the report would have to be {fmt(rw - GOAL_BUILD * fw)} s faster."
+        ),
+        f"- CPU: report ÷ floor = {fmt(rc / fc)}: {verdict(rc / fc, GOAL_BUILD)}"
+        + (
+            ""
+            if rc / fc <= GOAL_BUILD
+            else f"; the report would have to use {fmt(rc - GOAL_BUILD * fc)} s less CPU."
+        ),
+        "",
+    ]
+    return out
+
+
+# --- 2. stages ----------------------------------------------------------------------
+
+
+def bench_stages(jobs: int, pdf: bool, work: Path, floor_dir: Path) -> dict:
+    rep_json, floor_json = work / "stages-report.json", work / "stages-floor.json"
+    out = work / "stages-report"
+    cmd = [PY, str(BENCH / "stages.py"), "report", "--json", str(rep_json), "--"] + report_cmd(
+        out, jobs, pdf
+    )[4:]
+    rep = run_process(cmd, ROOT)
+    require(rep, "the instrumented report")
+    built = check_report(out, pdf)
+    manifest = json.loads((built / "manifest.json").read_text(encoding="utf-8"))
+    fout = work / "stages-floor"
+    fcmd = [PY, str(BENCH / "stages.py"), "floor", "--json", str(floor_json), "--"] + floor_cmd(
+        floor_dir, fout, jobs
+    )[2:]
+    flo = run_process(fcmd, ROOT)
+    require(flo, "the instrumented floor")
+    result = {
+        "report": json.loads(rep_json.read_text()),
+        "floor": json.loads(floor_json.read_text()),
+        "report_proc": rep,
+        "floor_proc": flo,
+        "git_commit": manifest.get("git_commit"),
+        "git_dirty": manifest.get("git_dirty"),
+    }
+    if pdf:  # the same build without the PDF: what the PDF costs the whole build, overlaps included
+        np_json, np_out = work / "stages-nopdf.json", work / "stages-nopdf"
+        ncmd = [PY, str(BENCH / "stages.py"), "report", "--json", str(np_json), "--"] + report_cmd(
+            np_out, jobs, False
+        )[4:]
+        nop = run_process(ncmd, ROOT)
+        require(nop, "the instrumented report without the PDF")
+        check_report(np_out, False)
+        result["nopdf"] = json.loads(np_json.read_text())
+        result["nopdf_proc"] = nop
+    return result
+
+
+def _stage(d: dict, name: str) -> dict | None:
+    found = [s for s in d["stages"] if s["stage"] == name]
+    return found[0] if found else None
+
+
+def _dur(s: dict | None) -> float:
+    return 0.0 if s is None else s["end"] - s["start"]
+
+
+def notebook_parts(rec: dict) -> dict:
+    """Kernel start-up, parameter cells, the import cell, the other cells, and the end of one notebook."""
+    cells = sorted(rec["cells"], key=lambda c: c["start"])
+    if not cells:
+        return {"total": rec["end"] - rec["start"]}
+    imp = [c for c in cells if c["imports"]]
+    first_import = imp[0]["start"] if imp else cells[0]["start"]
+    params = sum(c["end"] - c["start"] for c in cells if c["start"] < first_import)
+    imports = sum(c["end"] - c["start"] for c in imp)
+    other = [c for c in cells if c["start"] > first_import and not c["imports"]]
+    return {
+        "total": rec["end"] - rec["start"],
+        "startup": cells[0]["start"] - rec["start"],
+        "params": params,
+        "imports": imports,
+        "other": sum(c["end"] - c["start"] for c in other),
+        "gaps": (cells[-1]["end"] - cells[0]["start"]) - sum(c["end"] - c["start"] for c in cells),
+        "end": rec["end"] - cells[-1]["end"],
+        "normalise": (rec.get("execute_end", rec["end"]) - rec["end"]),
+        "cells": other,
+    }
+
+
+#: Stages whose spans only frame others (not rows of the stage table).
+_FRAMES = {"cli.main", "build_report", "floor.main"}
+#: Stages of the PDF, whatever way this version of the library prints it.
+_PDF = {"Printer.__init__", "Printer.print", "Printer.close", "print_pdf"}
+_OUTSIDE = {"import sofstat.cli", "import sofstat.report"}
+
+
+def stage_rows(rep: dict) -> list[dict]:
+    """The recorded stages in time order, each marked ``nested`` when it ran inside another one."""
+    spans = sorted(
+        (s for s in rep["stages"] if s["stage"] not in _FRAMES), key=lambda s: (s["start"], -s["end"])
+    )
+    for s in spans:
+        s["nested"] = any(
+            o is not s and o["start"] <= s["start"] and s["end"] <= o["end"] and _dur(o) > _dur(s)
+            for o in spans
+        )
+        s["label"] = rep.get("labels", {}).get(s["stage"], s["stage"])
+    return spans
+
+
+def render_stages(st: dict, b: Build | None) -> list[str]:
+    rep, flo, proc = st["report"], st["floor"], st["report_proc"]
+    wall = proc.wall
+    br = _stage(rep, "build_report")
+    rows, inside, outside = [], 0.0, 0.0
+    for s in stage_rows(rep):
+        d = _dur(s)
+        label = s["label"] + (
+            f" ({len(rep['notebooks'])} kernels, {b.jobs if b else 2} at a time)"
+            if s["stage"] == "run_notebooks"
+            else ""
+        )
+        if s["nested"]:
+            label = f"&nbsp;&nbsp;↳ inside the stage above: {label}"
+        elif s["stage"] in _OUTSIDE:
+            outside += d
+        else:
+            inside += d
+        rows.append(
+            [label, fmt(s["start"]), fmt(d), pct(d, wall), fmt(s["cpu_self"]), fmt(s["cpu_children"])]
+        )
+    rest = _dur(br) - inside
+    rows.append(
+        [
+            "rest of build_report (reading the executed notebooks, writing index.html, lock, folders, "
+            "waiting for the last stage's children)",
+            "",
+            fmt(rest),
+            pct(rest, wall),
+            "",
+            "",
+        ]
+    )
+    other = wall - _dur(br) - outside
+    rows.append(
+        [
+            "Python start-up, the wrapper, exit (the process's wall time less the above)",
+            "",
+            fmt(other),
+            pct(other, wall),
+            "",
+            "",
+        ]
+    )
+    rows.append(["**whole process**", "", f"**{fmt(wall)}**", "100 %", "", f"{fmt(proc.cpu)} (process tree)"])
+    absent = rep.get("absent", [])
+    out = [
+        "## 2. Where a build's time goes (measured)",
+        "",
+        "One more build, run as `.venv/bin/python benchmarks/stages.py report --json … -- --output-dir <tmp> "
+        f"--jobs {b.jobs if b else 2}{'' if (b is None or b.pdf) else ' --no-pdf'}`: the same `sofstat.cli.main` as `python -m sofstat`, with the stage "
+        "functions wrapped from outside the library (each wrapper only reads the clock and the CPU counters). "
+        "One run, so it carries one run's noise. *Start* is seconds from the start of the script; *CPU self* is "
+        "this process (all its threads); *CPU children* is what child processes that ended during the stage "
+        "used (kernels, Chromium, git), counted when they end."
+        + (
+            f" Not in this version of the library, so not timed: {', '.join(f'`{a}`' for a in absent)}."
+            if absent
+            else ""
+        ),
+        "",
+        *table(["Stage", "Start, s", "Wall, s", "Share", "CPU self, s", "CPU children, s"], rows, "lrrrrr"),
+        "",
+    ]
+    f_parts = {k: notebook_parts(v) for k, v in flo["notebooks"].items()}
+    r_parts = {k: notebook_parts(v) for k, v in rep["notebooks"].items()}
+    keys_r = ("total", "startup", "imports", "other", "end")
+    keys_f = ("total", "startup", "imports", "end")
+    nrows = []
+    for name in sorted(r_parts):
+        r, f = r_parts[name], f_parts.get(name, {})
+        nrows.append(
+            [
+                f"`{name}`",
+                *(fmt(r.get(k)) for k in keys_r),
+                *(fmt(f.get(k)) for k in keys_f),
+                fmt(r["total"] - f.get("total", 0)),
+            ]
+        )
+    tot = {k: sum(p.get(k, 0) for p in r_parts.values()) for k in keys_r}
+    ftot = {k: sum(p.get(k, 0) for p in f_parts.values()) for k in keys_f}
+    nrows.append(
+        [
+            "**sum (kernel-seconds)**",
+            *(fmt(tot[k]) for k in keys_r),
+            *(fmt(ftot[k]) for k in keys_f),
+            fmt(tot["total"] - ftot["total"]),
+        ]
+    )
+    out += [
+        "Per notebook, wall seconds of `papermill.execute_notebook` in its worker thread (the floor from "
+        "`benchmarks/stages.py floor`, also one run): *start-up* is papermill's set-up and the kernel's start "
+        "until the first cell runs; *import cell* is the cell with `%matplotlib inline` (in the report it also "
+        "calls `load_period` and makes the `Output`); *other cells* is the rest of the report notebook; *end* is "
+        "from the last cell to papermill's return (kernel shutdown, writing the notebook). Two notebooks run at "
+        "a time, so kernel-seconds add up to about twice the stage's wall time.",
+        "",
+        *table(
+            [
+                "Notebook",
+                "Report total",
+                "start-up",
+                "import cell",
+                "other cells",
+                "end",
+                "Floor total",
+                "start-up",
+                "import cell",
+                "end",
+                "Report − floor",
+            ],
+            nrows,
+        ),
+        "",
+    ]
+    cells = sorted(
+        ((c["end"] - c["start"], name, c) for name, p in r_parts.items() for c in p.get("cells", [])),
+        key=lambda x: -x[0],
+    )
+    if cells:
+        out += ["The slowest report cells after the import cells:", ""]
+        out += table(
+            ["Notebook", "Cell", "Wall, s", "First line"],
+            [[f"`{n}`", str(c["index"]), fmt(d), f"`{c['first_line']}`"] for d, n, c in cells[:6]],
+            "lrrl",
+        )
+        out.append("")
+    out += why_build(st, b, r_parts, f_parts, cells)
+    return out
+
+
+def why_build(st: dict, b: Build | None, r_parts: dict, f_parts: dict, cells: list) -> list[str]:
+    rep, flo, proc = st["report"], st["floor"], st["report_proc"]
+    wall = proc.wall
+    spans = stage_rows(rep)
+    top = [s for s in spans if not s["nested"]]
+    lines = ["### Why (from the measurements above)", ""]
+    if b is not None and b.report:
+        gap_w = b.med("report", "wall") - b.med("floor", "wall")
+        gap_c = b.med("report", "cpu") - b.med("floor", "cpu")
+        lines.append(
+            f"- Over the pairs the report took {fmt(gap_w)} s more wall time and {fmt(gap_c)} s more CPU than "
+            "the floor (medians). The instrumented build shows where:"
+        )
+    pdf = [s for s in top if s["stage"] in _PDF]
+    if pdf:
+        d = sum(_dur(s) for s in pdf)
+        cpu = sum(s["cpu_children"] for s in pdf)
+        lines.append(
+            f"- The PDF took {fmt(d)} s of the build's {fmt(wall)} s ({pct(d, wall)}): "
+            + ", ".join(f"{s['label']} {fmt(_dur(s))} s" for s in pdf)
+            + f"; Chromium used {fmt(cpu)} s of CPU (counted when it ended)."
+        )
+    rn = _stage(rep, "run_notebooks")
+    fl_main = _stage(flo, "floor.main")
+    if rn is not None and fl_main is not None:
+        lines.append(
+            f"- The notebooks took {fmt(_dur(rn))} s ({pct(_dur(rn), wall)}) against {fmt(_dur(fl_main))} s for "
+            f"the floor's notebooks: {fmt(_dur(rn) - _dur(fl_main))} s more. Summed over the notebooks, the "
+            f"report's kernels spent {fmt(sum(p.get('other', 0) for p in r_parts.values()))} kernel-seconds in "
+            "the cells after the import cell; the import cells took "
+            f"{fmt(sum(p.get('imports', 0) for p in r_parts.values()))} kernel-seconds against "
+            f"{fmt(sum(p.get('imports', 0) for p in f_parts.values()))} in the floor, and start-up "
+            f"{fmt(sum(p.get('startup', 0) for p in r_parts.values()))} against "
+            f"{fmt(sum(p.get('startup', 0) for p in f_parts.values()))}."
+        )
+    jobs = b.jobs if b else 2
+    r_first = sorted(rep["notebooks"].items(), key=lambda kv: kv[1]["start"])[:jobs]
+    f_first = sorted(flo["notebooks"].items(), key=lambda kv: kv[1]["start"])[:jobs]
+    r_later = sorted(rep["notebooks"].items(), key=lambda kv: kv[1]["start"])[jobs:]
+    if r_first and f_first and r_later:
+        start_r = statistics.mean(r_parts[k].get("startup", 0) for k, _ in r_first)
+        start_f = statistics.mean(notebook_parts(v).get("startup", 0) for _, v in f_first)
+        start_l = statistics.mean(r_parts[k].get("startup", 0) for k, _ in r_later)
+        printer = _stage(rep, "Printer.__init__")
+        lines.append(
+            f"- The first {jobs} kernels took {fmt(start_r)} s on average to start (papermill to first cell), "
+            f"against {fmt(start_f)} s for the floor's first {jobs} and {fmt(start_l)} s for the report's later "
+            f"kernels. They start while the parent runs `_validate`"
+            + (f" and Chromium starts (launched at {fmt(printer['start'])} s)" if printer is not None else "")
+            + f", on the same {os.cpu_count()} cores."
+        )
+    kernels = _stage(rep, "run_notebooks")
+    pdf_cpu = sum(s["cpu_children"] for s in pdf) if pdf else 0.0
+    if kernels is not None and fl_main is not None:
+        git = _stage(rep, "write_manifest")
+        lines.append(
+            f"- CPU of the instrumented build: the parent process {fmt(rep['cpu_self'])} s (the floor's "
+            f"{fmt(flo['cpu_self'])} s), its kernels {fmt(kernels['cpu_children'])} s (the floor's "
+            f"{fmt(fl_main['cpu_children'])} s)"
+            + (f", Chromium {fmt(pdf_cpu)} s" if pdf else "")
+            + (f", git {fmt(git['cpu_children'])} s" if git is not None else "")
+            + "."
+        )
+    if cells:
+        d, n, c = cells[0]
+        lines.append(
+            f"- The slowest cell was `{n}` cell {c['index']} (`{c['first_line']}`): {fmt(d)} s, "
+            f"{pct(d, sum(x[0] for x in cells))} of the time in cells after the import cells."
+        )
+    if st.get("nopdf") and pdf:
+        nop, nproc = st["nopdf"], st["nopdf_proc"]
+        n_rn = _stage(nop, "run_notebooks")
+        n_first = sorted(nop["notebooks"].values(), key=lambda v: v["start"])[:jobs]
+        n_start = statistics.mean(notebook_parts(v).get("startup", 0) for v in n_first) if n_first else 0.0
+        lines.append(
+            f"- The same instrumented build with `--no-pdf` (one more run) took {fmt(nproc.wall)} s and "
+            f"{fmt(nproc.cpu)} s CPU, against {fmt(wall)} s and {fmt(proc.cpu)} s with the PDF: a difference of "
+            f"{fmt(wall - nproc.wall)} s wall (the PDF's own stages took {fmt(sum(_dur(s) for s in pdf))} s); "
+            f"without Chromium, run_notebooks took {fmt(_dur(n_rn))} s (with it "
+            f"{fmt(_dur(rn)) if rn else '–'} s) and the first {jobs} kernels {fmt(n_start)} s to start."
+        )
+    v = _stage(rep, "_validate")
+    if v is not None:
+        lines.append(
+            f"- `_validate` read and checked every input in the main thread while the kernels ran: "
+            f"{fmt(_dur(v))} s wall and {fmt(v['cpu_self'])} s CPU, on {os.cpu_count()} cores shared with "
+            f"{b.jobs if b else 2} kernels; the kernels read the same inputs again."
+        )
+    post = [
+        s
+        for s in top
+        if s["stage"] not in _PDF | _OUTSIDE | {"run_notebooks", "load_catalog"}
+        and s["start"] > (rn["end"] if rn else 0)
+    ]
+    if post:
+        d = sum(_dur(s) for s in post)
+        lines.append(
+            f"- After the notebooks, the other stages took {fmt(d)} s together ({pct(d, wall)}): "
+            + ", ".join(f"{s['label']} {fmt(_dur(s))} s" for s in post)
+            + "."
+        )
+    imp = _stage(rep, "import sofstat.report")
+    if imp is not None:
+        lines.append(
+            f"- Importing `sofstat.report` took {fmt(_dur(imp))} s before the first kernel could start."
+        )
+    if st.get("nopdf_proc") is not None:
+        nproc, fproc = st["nopdf_proc"], st["floor_proc"]
+        lines.append(
+            f"- Without the PDF, the instrumented build ÷ the instrumented floor (one run each, both under "
+            f"the same wrappers): wall {fmt(nproc.wall / fproc.wall)}, CPU {fmt(nproc.cpu / fproc.cpu)}; "
+            f"with it: wall {fmt(wall / fproc.wall)}, CPU {fmt(proc.cpu / fproc.cpu)}."
+        )
+    lines.append("")
+    return lines
+
+
+# --- 3. readers ---------------------------------------------------------------------
+
+
+def timed(fn) -> float:
+    gc.collect()
+    t = time.perf_counter()
+    fn()
+    return time.perf_counter() - t
 
 
 def peak_memory(fn) -> int:
+    gc.collect()
     tracemalloc.start()
     try:
         fn()
@@ -173,153 +728,762 @@ def peak_memory(fn) -> int:
         tracemalloc.stop()
 
 
-def bench_reader(sizes: list[int], runs: int) -> list[dict]:
-    out = []
+def _close(a, b) -> bool:
+    return np.allclose(np.asarray(a, dtype="float64"), np.asarray(b, dtype="float64"), rtol=0, atol=1e-9)
+
+
+def check_staffing(df: pd.DataFrame, s: synth.Staffing) -> None:
+    n = len(s.code)
+    assert len(df) == n, f"read_staffing returned {len(df)} rows, the generator wrote {n}"
+    assert df["unit_code"].tolist() == s.code, "unit codes differ from the generator's"
+    assert df["unit_name"].tolist() == s.name, "unit names differ from the generator's"
+    assert df["employees"].tolist() == s.employees, "headcounts differ from the generator's"
+    assert df["managers"].tolist() == s.managers, "numbers of managers differ from the generator's"
+    assert _close(df["fte"], s.fte) and _close(df["mean_age"], s.age), "FTE or mean age differ"
+    assert (df["period"] == "2024-03").all(), "period not read as 2024-03"
+
+
+def check_survey(df: pd.DataFrame, sv: synth.Survey) -> None:
+    assert len(df) == 3 * sv.groups, f"read_survey returned {len(df)} rows, expected {3 * sv.groups}"
+    pos = df[df["category"] == "positive"].head(len(sv.first))
+    for (year, qid, group, unit, share, n), (_, row) in zip(sv.first, pos.iterrows(), strict=True):
+        assert (row["year"], row["question_id"], row["group"], row["unit_code"]) == (year, qid, group, unit)
+        assert abs(row["share"] - share) < 1e-9 and row["respondents"] == n, f"survey row differs: {row}"
+    totals = df.groupby(["question_id", "group", "unit_code"], sort=False)["share"].sum()
+    assert np.allclose(totals.to_numpy(), 100.0), "shares do not add up to 100 per group"
+
+
+def check_sick(df: pd.DataFrame, sk: synth.SickLeave) -> None:
+    assert len(df) == sk.rows, f"read_sick_leave returned {len(df)} rows, the generator wrote {sk.rows}"
+    for (month, group, sick, ordinary, emp), (_, row) in zip(
+        sk.first, df.head(len(sk.first)).iterrows(), strict=True
+    ):
+        assert (row["month"], row["group"], row["employees"]) == (month, group, emp), f"row differs: {row}"
+        assert abs(row["rate"] - 100 * sick / ordinary) < 1e-9, "rate differs"
+
+
+def check_csv(df: pd.DataFrame, n: int, header: str) -> None:
+    assert len(df) == n and list(df.columns) == header.split(";"), "read_csv did not read the same rows"
+
+
+_CATEGORIES = [
+    ("pandas string methods (str dtype)", ("pandas/core/strings/", "pandas/core/arrays/string_")),
+    ("pandas read_csv", ("pandas/io/parsers",)),
+    ("sofstat's own code", ("/sofstat/",)),
+    ("regular expressions", ("/re/", "re.Pattern")),
+    ("other pandas and numpy", ("pandas/", "numpy/")),
+]
+
+
+def _category(key, stats: dict) -> str:
+    file, _, name = key
+    text = file if file != "~" else name
+    if file == "~" and "re.Pattern" not in name:  # a builtin: the category of its main caller
+        callers = stats[key][4]
+        if callers:
+            main = max(callers.items(), key=lambda kv: kv[1][3])[0]
+            if main[0] != "~":
+                return _category(main, stats)
+    for label, marks in _CATEGORIES:
+        if any(m in text for m in marks):
+            return label
+    return "other"
+
+
+def profile_shares(fn) -> tuple[float, list[tuple[str, float]], list[tuple[str, float]]]:
+    """One run under cProfile: total, own time by category, and the entry's biggest callees."""
+    prof = cProfile.Profile()
+    gc.collect()
+    prof.enable()
+    fn()
+    prof.disable()
+    stats = pstats.Stats(prof).stats
+    total = sum(v[2] for v in stats.values())
+    cats: dict[str, float] = {}
+    for key, v in stats.items():
+        cats[_category(key, stats)] = cats.get(_category(key, stats), 0.0) + v[2]
+    # the sofstat functions that took the most (cumulative), the readers' entry points left out
+    entry = {"read_staffing", "read_survey", "read_sick_leave"}
+    funcs = sorted(
+        (
+            (f"{Path(k[0]).stem}.{k[2]}", v[3])
+            for k, v in stats.items()
+            if "/sofstat/" in k[0] and k[2] not in entry
+        ),
+        key=lambda x: -x[1],
+    )
+    return total, sorted(cats.items(), key=lambda x: -x[1]), funcs[:6]
+
+
+@dataclass
+class ReaderRow:
+    reader: str
+    rows: int
+    runs: int
+    ours: float
+    theirs: float
+    mem_ours: int
+    mem_theirs: int
+
+    @property
+    def ratio(self) -> float:
+        return self.ours / self.theirs
+
+    @property
+    def us_row(self) -> float:
+        return 1e6 * self.ours / self.rows
+
+    @property
+    def us_row_csv(self) -> float:
+        return 1e6 * self.theirs / self.rows
+
+    @property
+    def mem_ratio(self) -> float:
+        return self.mem_ours / self.mem_theirs if self.mem_theirs else float("nan")
+
+
+READERS = [
+    ("read_staffing (published text)", GOAL_TEXT),
+    ("read_staffing (CSV)", GOAL_CSV),
+    ("read_survey", GOAL_CSV),
+    ("read_sick_leave", GOAL_CSV),
+]
+
+
+def bench_readers(sizes: list[int], runs: int, work: Path, profile_rows: int) -> dict:
+    questions = read_questions()
+    results: list[ReaderRow] = []
+    profiles: dict[str, tuple] = {}
+    load_before = load()
     for n in sizes:
-        text, rows = published_table(n)
-        csv = as_csv(rows)
-        df = sofstat.read_staffing(text)
-        assert len(df) == n and df["employees"].tolist() == [r[2] for r in rows], (
-            "reader disagrees with generator"
+        s = synth.staffing(n)
+        sv = synth.survey(n, questions)
+        sk = synth.sick_leave(n)
+        path = work / "staffing_2024-03.csv"  # a CSV is read by suffix; the period comes from the name
+        path.write_text(s.csv, encoding="utf-8")
+        gc.collect()
+        gc.freeze()  # the generator's objects: out of the collector's way while the readers run
+        cases = [
+            (
+                "read_staffing (published text)",
+                lambda s=s: sofstat.read_staffing(s.text),
+                s.csv,
+                synth.STAFFING_HEADER,
+            ),
+            ("read_staffing (CSV)", lambda p=path: sofstat.read_staffing(p), s.csv, synth.STAFFING_HEADER),
+            (
+                "read_survey",
+                lambda sv=sv: sofstat.read_survey(sv.csv, questions),
+                sv.csv,
+                synth.SURVEY_HEADER,
+            ),
+            ("read_sick_leave", lambda sk=sk: sofstat.read_sick_leave(sk.csv), sk.csv, synth.SICK_HEADER),
+        ]
+        checks = {
+            "read_staffing (published text)": lambda df, s=s: check_staffing(df, s),
+            "read_staffing (CSV)": lambda df, s=s: check_staffing(df, s),
+            "read_survey": lambda df, sv=sv: check_survey(df, sv),
+            "read_sick_leave": lambda df, sk=sk: check_sick(df, sk),
+        }
+        k_runs = runs if n < 1_000_000 else min(runs, 3)
+        for name, ours, csv, header in cases:
+
+            def theirs(csv=csv):
+                return pd.read_csv(io.StringIO(csv), sep=";", decimal=",")
+
+            try:
+                checks[name](ours())
+                check_csv(theirs(), n, header)
+            except AssertionError as exc:
+                raise SystemExit(f"benchmark: {name} at {n:,} rows: {exc}") from None
+            t_ours, t_theirs = [], []
+            for _ in range(k_runs):  # alternated
+                t_ours.append(timed(ours))
+                t_theirs.append(timed(theirs))
+            row = ReaderRow(
+                name,
+                n,
+                k_runs,
+                statistics.median(t_ours),
+                statistics.median(t_theirs),
+                peak_memory(ours),
+                peak_memory(theirs),
+            )
+            results.append(row)
+            say(
+                f"  {name:32} {n:>9,} rows: {row.ours:8.4f} s vs read_csv {row.theirs:7.4f} s "
+                f"= {row.ratio:6.1f}×, {row.us_row:6.2f} µs/row, memory {row.mem_ratio:4.1f}×"
+            )
+            if n == profile_rows:
+                profiles[name] = profile_shares(ours)
+        gc.unfreeze()
+        del s, sv, sk, cases
+        gc.collect()
+    return {
+        "rows": results,
+        "profiles": profiles,
+        "profile_rows": profile_rows,
+        "load": (load_before, load()),
+    }
+
+
+def render_readers(r: dict, runs: int, quick: bool) -> list[str]:
+    rows: list[ReaderRow] = r["rows"]
+    out = [
+        "## 3. Readers at scale",
+        "",
+        "Readers are library functions, not commands, so they are timed in-process: median of "
+        f"{plural(runs, 'run')} (at most 3 at 1 000 000 rows), each reader alternated with "
+        '`pandas.read_csv(io.StringIO(csv), sep=";", decimal=",")` on the same rows as CSV (for the '
+        "published text: the same rows as the CSV form). Inputs are synthetic, generated by "
+        "`benchmarks/synth.py` and never committed: the staffing table with page debris every 40 rows, 5 % "
+        "units with several managers (`(*N chefer)` and `56*`), 10 % names ending in a number and 1 % "
+        "wrapped names; survey answers 1–5 whose shares sum to 100 per group; monthly sick-leave hours. "
+        "Each reader's result is checked against the generator (row count, codes, names, numbers) before "
+        "it is timed. The published text is given as a `str`; the staffing CSV as a `.csv` file (a CSV "
+        "given as text would be taken for the published form), so that reader also reads and decodes the "
+        "file; the survey and sick-leave CSV are given as text. Peak memory is tracemalloc's peak over one "
+        "run (Python objects and NumPy arrays; the buffers pandas' C tokenizer allocates with malloc are not "
+        "traced, so read_csv's peak is a lower bound). "
+        f"Load average before: {r['load'][0]}; after: {r['load'][1]}.",
+        "",
+    ]
+    for name, goal in READERS:
+        mine = [x for x in rows if x.reader == name]
+        if not mine:
+            continue
+        out += [f"### {name}", ""]
+        out += table(
+            [
+                "Rows",
+                "Runs",
+                "Reader, s",
+                "read_csv, s",
+                "Ratio",
+                "µs/row",
+                "read_csv µs/row",
+                "Peak MiB",
+                "read_csv peak MiB",
+                "Memory ratio",
+            ],
+            [
+                [
+                    f"{x.rows:,}",
+                    str(x.runs),
+                    fmt(x.ours, 4),
+                    fmt(x.theirs, 4),
+                    fmt(x.ratio, 1),
+                    fmt(x.us_row),
+                    fmt(x.us_row_csv),
+                    fmt(x.mem_ours / 2**20, 1),
+                    fmt(x.mem_theirs / 2**20, 1),
+                    fmt(x.mem_ratio, 1),
+                ]
+                for x in mine
+            ],
         )
-
-        def ours(text=text):
-            sofstat.read_staffing(text)
-
-        def theirs(csv=csv):
-            pd.read_csv(io.StringIO(csv), sep=";", decimal=",", dtype={"enhetskod": "str"})
-
-        t_ours, _ = median_time(ours, runs)
-        t_csv, _ = median_time(theirs, runs)
-        out.append(
-            {
-                "rows": n,
-                "read_staffing": t_ours,
-                "read_csv": t_csv,
-                "ratio": t_ours / t_csv,
-                "us_per_row": 1e6 * t_ours / n,
-                "peak_ours": peak_memory(ours),
-                "peak_csv": peak_memory(theirs),
-            }
+        big, small = mine[-1], mine[0]
+        at = f"at {big.rows:,} rows" + (
+            " (quick run; the goals are for 1,000,000 rows)" if big.rows < 1_000_000 else ""
         )
+        flat = max(big.us_row, small.us_row) / min(big.us_row, small.us_row)
+        out += [
+            "",
+            f"- Time {at}: {fmt(big.ratio, 1)}× read_csv: {verdict(big.ratio, goal)}.",
+            f"- Memory {at}: {fmt(big.mem_ratio, 1)}× read_csv's peak: {verdict(big.mem_ratio, GOAL_MEMORY)}.",
+            f"- Time per row, {small.rows:,} vs {big.rows:,} rows: {fmt(small.us_row)} vs {fmt(big.us_row)} µs "
+            f"({'higher at the small size' if small.us_row > big.us_row else 'higher at the large size'}), "
+            f"a factor {fmt(flat)}: {verdict(flat, GOAL_FLAT)}.",
+        ]
+        prof = r["profiles"].get(name)
+        if prof:
+            total, cats, funcs = prof
+            out.append(
+                f"- Why, from one run under cProfile at {r['profile_rows']:,} rows ({fmt(total)} s profiled; "
+                "cProfile slows Python code more than C code, so the shares are indicative): own time by where "
+                "the code lives: "
+                + ", ".join(f"{c} {pct(t, total)}" for c, t in cats if t / total >= 0.02)
+                + ". The sofstat functions with the most time (cumulative, nested): "
+                + ", ".join(f"`{f}` {pct(t, total)}" for f, t in funcs[:5])
+                + "."
+            )
+        out.append("")
     return out
 
 
-# --- report --------------------------------------------------------------
+# --- 4. national size ------------------------------------------------------------------
 
 
-def fmt(x: float, d: int = 2) -> str:
-    return f"{x:.{d}f}"
+def per_call(fn, runs: int, min_time: float = 0.05) -> tuple[float, int]:
+    """Median seconds per call over ``runs`` measurements of enough calls to take ``min_time``."""
+    first = timed(fn)
+    loops = max(1, math.ceil(min_time / max(first, 1e-6)))
+    times = []
+    for _ in range(runs):
+        gc.collect()
+        t = time.perf_counter()
+        for _ in range(loops):
+            fn()
+        times.append((time.perf_counter() - t) / loops)
+    return statistics.median(times), loops
 
 
-def render(build: dict | None, reader: list[dict] | None, runs: int) -> str:
+def national_cases(nat: synth.National, questions: pd.DataFrame) -> list[tuple[str, object, int, object]]:
+    st, mon, sur = nat.staffing, nat.monthly, nat.survey
+    spm = size.staff_per_manager(st, nat.guideline, nat.department_map)
+    chk = size.check_totals(st)
+    units = st[st["level"] == "unit"]
+    hidden = disclosure.age_hidden(units["employees"])
+    acc = sickleave.monthly_with_hidden(mon)
+    wide = survey.survey_wide(sur, questions)
+    n_units, n_dep = nat.units, nat.departments
+
+    def rows_are(k):
+        return lambda out: len(out) == k
+
+    return [
+        (
+            "size.staff_per_manager",
+            lambda: size.staff_per_manager(st, nat.guideline, nat.department_map),
+            len(st),
+            rows_are(n_units),
+        ),
+        ("size.department_summary", lambda: size.department_summary(spm), len(spm), rows_are(n_dep + 1)),
+        (
+            "size.summary_indicators",
+            lambda: size.summary_indicators(spm),
+            len(spm),
+            lambda o: o["units"] == n_units,
+        ),
+        ("size.check_totals", lambda: size.check_totals(st), len(st), rows_are(3 * (n_dep + nat.boards))),
+        ("age.age_by_unit", lambda: age.age_by_unit(st), len(st), rows_are(n_units)),
+        ("age.age_by_department", lambda: age.age_by_department(st), len(st), rows_are(n_dep + 1)),
+        ("age.hide_ages_in_check", lambda: age.hide_ages_in_check(chk, st), len(st), rows_are(len(chk))),
+        (
+            "sickleave.accumulated_sick_rate",
+            lambda: sickleave.accumulated_sick_rate(mon),
+            len(mon),
+            rows_are(len(mon)),
+        ),
+        (
+            "sickleave.monthly_with_hidden",
+            lambda: sickleave.monthly_with_hidden(mon),
+            len(mon),
+            rows_are(len(mon)),
+        ),
+        ("sickleave.yearly_rates", lambda: sickleave.yearly_rates(mon), len(mon), rows_are(n_units)),
+        ("survey.survey_wide", lambda: survey.survey_wide(sur, questions), len(sur), rows_are(len(sur) // 3)),
+        (
+            "disclosure.age_hidden",
+            lambda: disclosure.age_hidden(units["employees"]),
+            len(units),
+            rows_are(n_units),
+        ),
+        (
+            "disclosure.department_ages_hidden",
+            lambda: disclosure.department_ages_hidden(units["department_code"], units["employees"], hidden),
+            len(units),
+            lambda o: len(o[0]) == n_dep,
+        ),
+        (
+            "disclosure.survey_hidden",
+            lambda: disclosure.survey_hidden(wide["respondents"], wide["published"]),
+            len(wide),
+            rows_are(len(wide)),
+        ),
+        (
+            "disclosure.sick_leave_hidden",
+            lambda: disclosure.sick_leave_hidden(mon["employees"]),
+            len(mon),
+            rows_are(len(mon)),
+        ),
+        (
+            "disclosure.year_to_date_hidden",
+            lambda: disclosure.year_to_date_hidden(acc["month_hidden"], acc["group"], acc["year"]),
+            len(acc),
+            rows_are(len(acc)),
+        ),
+        (
+            "movement.unit_changes",
+            lambda: movement.unit_changes(st, nat.after),
+            len(st),
+            rows_are(nat.changes),
+        ),
+    ]
+
+
+def check_national_frames(questions: pd.DataFrame, work: Path) -> None:
+    """The synthetic frames must be what the readers make of the same data (a small organisation)."""
+    nat = synth.national(30, 3)
+    staffing_csv, survey_csv, sick_csv = synth.national_as_csv(nat)
+    path = work / "national_2024-03.csv"
+    path.write_text(staffing_csv, encoding="utf-8")
+    read = {
+        "staffing": (sofstat.read_staffing(path), nat.staffing),
+        "survey": (sofstat.read_survey(survey_csv, questions), nat.survey),
+        "sick leave": (sofstat.read_sick_leave(sick_csv), nat.monthly),
+    }
+    for what, (got, made) in read.items():
+        try:
+            pd.testing.assert_frame_equal(got.reset_index(drop=True), made.reset_index(drop=True))
+        except AssertionError as exc:
+            raise SystemExit(
+                f"benchmark: the synthetic national {what} differs from what its reader makes:\n{exc}"
+            ) from None
+
+
+def bench_national(sizes: list[tuple[int, int]], runs: int, work: Path) -> dict:
+    questions = read_questions()
+    check_national_frames(questions, work)
+    out: dict[str, list] = {}
+    load_before = load()
+    for units, depts in sizes:
+        nat = synth.national(units, depts)
+        say(f"  {units:,} units in {depts:,} departments ({len(nat.staffing):,} staffing rows) …")
+        for name, fn, rows, ok in national_cases(nat, questions):
+            if not ok(fn()):
+                raise SystemExit(f"benchmark: {name} gave an unexpected result at {units:,} units")
+            t, loops = per_call(fn, runs)
+            out.setdefault(name, []).append((units, rows, t, loops))
+            say(f"    {name:36} {rows:>9,} rows {t:9.4f} s {1e6 * t / rows:8.3f} µs/row")
+        del nat
+        gc.collect()
+    return {"results": out, "sizes": sizes, "load": (load_before, load())}
+
+
+def render_national(r: dict, runs: int) -> list[str]:
+    (u0, d0), (u1, d1) = r["sizes"][0], r["sizes"][-1]
+    rows, missed = [], []
+    for name, res in r["results"].items():
+        (_, n0, t0, _), (_, n1, t1, _) = res[0], res[-1]
+        ratio = (t1 / n1) / (t0 / n0)
+        if ratio > GOAL_LINEAR:
+            missed.append((name, ratio))
+        rows.append(
+            [
+                f"`{name}`",
+                f"{n0:,}",
+                fmt(1e3 * t0, 1),
+                fmt(1e6 * t0 / n0, 3),
+                f"{n1:,}",
+                fmt(1e3 * t1, 1),
+                fmt(1e6 * t1 / n1, 3),
+                fmt(ratio),
+                "met" if ratio <= GOAL_LINEAR else f"missed by {fmt(100 * (ratio / GOAL_LINEAR - 1), 0)} %",
+            ]
+        )
+    out = [
+        "## 4. National-size indicators",
+        "",
+        f"A synthetic national staffing table of {u1:,} units in {d1:,} departments (and {u0:,} units in "
+        f"{d0:,} departments), with department and board rows holding their units' totals, 12 monthly "
+        "sick-leave rows and 6 survey rows (two questions × three categories) per unit, a synthetic "
+        "Table 1 with an 'Övriga områden inom socialförvaltningen' row and every department mapped to one "
+        "of its areas; for `unit_changes`, a second table with 10 units closed, 10 new, 10 renamed and 10 "
+        "with another number of managers. The frames are built directly in the readers' output form "
+        "(checked equal to what the readers make of the same data written as files, on a small "
+        f"organisation). In-process, median of {runs} measurements (each of enough calls to take 50 ms). "
+        "*Rows* is the length of the function's main input. Goal: time per row at the large size at most "
+        f"{GOAL_LINEAR}× that at the small size (linear). Load average before: {r['load'][0]}; after: "
+        f"{r['load'][1]}.",
+        "",
+        *table(
+            ["Function", "Rows", "ms", "µs/row", "Rows", "ms", "µs/row", "Ratio", "Goal ≤ 1.5"],
+            rows,
+        ),
+        "",
+    ]
+    if missed:
+        out.append(
+            "Missed: "
+            + ", ".join(f"`{n}` ({fmt(x)})" for n, x in missed)
+            + ". Time per row grew with size for these; the rest stayed linear or better."
+        )
+    else:
+        out.append(
+            f"Every function stayed within {GOAL_LINEAR}× per row from {u0:,} to {u1:,} units: linear."
+        )
+    out.append("")
+    return out
+
+
+# --- 5. set-up ----------------------------------------------------------------------------
+
+
+def bench_setup(pdf: bool) -> dict:
+    tmp = Path(tempfile.mkdtemp(prefix="sofstat-setup-"))
+    try:
+        clone = tmp / "clone"
+        env = dict(os.environ)
+        for var in ("XDG_CACHE_HOME", "UV_CACHE_DIR", "PIP_CACHE_DIR"):
+            (tmp / var).mkdir()
+            env[var] = str(tmp / var)
+        env.pop("MPLCONFIGDIR", None)
+        env.pop("VIRTUAL_ENV", None)
+        proc = run_process(["git", "clone", "--quiet", str(ROOT), str(clone)], tmp, env)
+        require(proc, "git clone")
+        commit = run_process(["git", "-C", str(clone), "rev-parse", "HEAD"], tmp, env).stdout.strip()
+        python3 = run_process(["python3", "--version"], tmp, env).stdout.strip()
+        say("  make install (fresh clone, empty caches) …")
+        inst = run_process(["make", "-C", str(clone), "install"], tmp, env)
+        require(inst, "make install in a fresh clone")
+        nopdf = [] if pdf else ["NOPDF=1"]
+        say("  make report (first) …")
+        rep1 = run_process(["make", "-C", str(clone), "report", *nopdf], tmp, env)
+        require(rep1, "make report in the fresh clone")
+        say("  make report (second) …")
+        rep2 = run_process(["make", "-C", str(clone), "report", *nopdf], tmp, env)
+        require(rep2, "make report (second) in the fresh clone")
+        return {
+            "commit": commit,
+            "python3": python3,
+            "install": inst,
+            "report1": rep1,
+            "report2": rep2,
+            "pdf": pdf,
+        }
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def render_setup(s: dict | None, asked: bool, quick: bool) -> list[str]:
+    out = ["## 5. Set-up time", ""]
+    if s is None:
+        why = (
+            "this was a quick run"
+            if quick
+            else "run with `--setup` to measure it (it downloads about 120 packages)"
+        )
+        return out + [f"Not measured in this run: {why}.", ""]
+    rows = [
+        [
+            "`make install` (fresh clone, empty caches: downloads and installs everything)",
+            fmt(s["install"].wall),
+            fmt(s["install"].cpu),
+        ],
+        [
+            "`make report` in that clone, first time (Matplotlib's font cache is built too)",
+            fmt(s["report1"].wall),
+            fmt(s["report1"].cpu),
+        ],
+        ["`make report` again", fmt(s["report2"].wall), fmt(s["report2"].cpu)],
+    ]
+    return out + [
+        f"`git clone` of this repository (commit {str(s['commit'])[:12]}; a clone holds only committed "
+        "work) into a temporary folder, with `XDG_CACHE_HOME`, `UV_CACHE_DIR` and `PIP_CACHE_DIR` pointing at "
+        f"empty folders; `python3` is {s['python3']}. Whole processes, one run each"
+        + ("" if s["pdf"] else ", without the PDF (`NOPDF=1`)")
+        + ".",
+        "",
+        *table(["Command", "Wall, s", "CPU, s"], rows),
+        "",
+        f"From nothing to a first report: {fmt(s['install'].wall + s['report1'].wall)} s.",
+        "",
+    ]
+
+
+# --- main -------------------------------------------------------------------------------------
+
+
+def render(m: dict, args, sections: dict) -> str:
+    pdf = sections.get("pdf", True)
     lines = [
         "# Benchmarks",
         "",
-        f"Made by `make bench` (`benchmarks/run.py`), median of {runs} runs. Machine: {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, pandas {pd.__version__}, sofstat {sofstat.__version__}. "
-        "Timings vary with the machine; the ratios are what to read.",
+        f"Made by `make bench` (`benchmarks/run.py{' --quick' if args.quick else ''}`) on {m['date']}. "
+        "Every number below comes from that run; nothing is written by hand. Timings vary with the machine "
+        "and with what else runs on it (the load averages are given); the ratios are what to read.",
+        "",
+        *table(
+            ["Machine", ""],
+            [
+                ["CPU", f"{m['cpu']} ({m['cores']} cores seen by the OS)"],
+                ["Memory", f"{fmt(m['memory_gib'], 1)} GiB" if m["memory_gib"] else "–"],
+                ["OS", m["os"]],
+                ["Python", m["python"]],
+                ["pandas / NumPy", f"{m['pandas']} / {m['numpy']}"],
+                ["sofstat", m["sofstat"]],
+                ["Chromium", m["chromium"] or "not found"],
+                [
+                    "Commit",
+                    (
+                        f"{sections['stages']['git_commit'][:12]}"
+                        + (" with uncommitted changes" if sections["stages"]["git_dirty"] else "")
+                    )
+                    if sections.get("stages") and sections["stages"].get("git_commit")
+                    else "–",
+                ],
+            ],
+            "ll",
+        ),
         "",
     ]
-    if build:
-        r, f, s = build["report"][0], build["floor"][0], build["floor_sequential"][0]
-        met = build["ratio"] <= GOAL_BUILD_RATIO
+    if not pdf:
         lines += [
-            "## Report build against its floor",
-            "",
-            f"{build['notebooks']} notebooks, {build['workers']} at a time. The floor runs the same number of "
-            "notebooks through the same papermill worker pool, each holding only the imports of its report "
-            "notebook.",
-            "",
-            "| What | Median, s | Runs, s |",
-            "|---|---:|---|",
-            f"| Full report (`build_report`) | {fmt(r)} | {', '.join(fmt(x) for x in build['report'][1])} |",
-            f"| Floor, same worker pool | {fmt(f)} | {', '.join(fmt(x) for x in build['floor'][1])} |",
-            f"| Floor, one at a time | {fmt(s)} | {', '.join(fmt(x) for x in build['floor_sequential'][1])} |",
-            "",
-            f"- Report ÷ floor: **{fmt(build['ratio'])}** (goal ≤ {GOAL_BUILD_RATIO}): "
-            + (
-                "**met**."
-                if met
-                else f"**missed** by {fmt(100 * (build['ratio'] / GOAL_BUILD_RATIO - 1), 0)} %."
-            ),
-            f"- Report ÷ sequential floor: **{fmt(build['ratio_sequential'])}** "
-            + (
-                "(the parallel build beats the sequential floor)."
-                if r < s
-                else "(does not beat the sequential floor)."
-            ),
+            f"**No PDF in this run: {sections.get('no_pdf_reason')}. Every report build below ran with "
+            "`--no-pdf`, so these numbers leave out the PDF stage.**",
             "",
         ]
-        if not met:
-            lines += [
-                "Why: beyond starting kernels and importing, the report reads and checks every input, "
-                "draws each chart once as PNG and once as SVG (the summary's eleven small charts and the "
-                "59-unit bar chart take about a second each), and then, in the parent process and after "
-                "every notebook has finished, renders one HTML page with nbconvert (about 1 s), writes the "
-                "workbook and hashes every file for the manifest. With two cores and five notebooks the "
-                "notebooks run two at a time (threads; each kernel is its own process).",
-                "",
+    goals = []
+    if sections.get("build"):
+        b = sections["build"]
+        rw, fw = b.med("report", "wall"), b.med("floor", "wall")
+        rc, fc = b.med("report", "cpu"), b.med("floor", "cpu")
+        goals += [
+            ["Report ÷ floor, wall", f"≤ {GOAL_BUILD}", verdict(rw / fw, GOAL_BUILD)],
+            ["Report ÷ floor, CPU", f"≤ {GOAL_BUILD}", verdict(rc / fc, GOAL_BUILD)],
+        ]
+    if sections.get("readers"):
+        rows = sections["readers"]["rows"]
+        for name, goal in READERS:
+            mine = [x for x in rows if x.reader == name]
+            if not mine:
+                continue
+            big, small = mine[-1], mine[0]
+            flat = max(big.us_row, small.us_row) / min(big.us_row, small.us_row)
+            at = f" at {big.rows:,} rows"
+            goals += [
+                [f"`{name}` ÷ read_csv{at}", f"≤ {goal:g}", verdict(big.ratio, goal)],
+                [
+                    f"`{name}` memory ÷ read_csv's{at}",
+                    f"≤ {GOAL_MEMORY:g}",
+                    verdict(big.mem_ratio, GOAL_MEMORY),
+                ],
+                [
+                    f"`{name}` µs/row, {small.rows:,} vs {big.rows:,}",
+                    f"≤ {GOAL_FLAT}",
+                    verdict(flat, GOAL_FLAT),
+                ],
             ]
-    if reader:
-        big = reader[-1]
-        met = big["ratio"] <= GOAL_READER_RATIO
-        flat = max(r["us_per_row"] for r in reader) / min(r["us_per_row"] for r in reader)
-        lines += [
-            "## Reader scaling",
-            "",
-            "`read_staffing` on synthetic tables in the published form (page debris every 40 rows, 5 % units "
-            "with several managers, 10 % names ending in a number, 1 % wrapped names), against "
-            "`pandas.read_csv` on the same rows as a `;`-CSV.",
-            "",
-            "| Rows | read_staffing, s | read_csv, s | Ratio | µs per row | Peak memory, read_staffing | "
-            "Peak memory, read_csv |",
-            "|---:|---:|---:|---:|---:|---:|---:|",
-        ]
-        for r in reader:
-            lines.append(
-                f"| {r['rows']:,} | {fmt(r['read_staffing'], 4)} | {fmt(r['read_csv'], 4)} | {fmt(r['ratio'], 1)} | "
-                f"{fmt(r['us_per_row'], 2)} | {r['peak_ours'] / 2**20:.1f} MiB | {r['peak_csv'] / 2**20:.1f} MiB |"
-            )
-        lines += [
-            "",
-            f"- Ratio at {big['rows']:,} rows: **{fmt(big['ratio'], 1)}** (goal ≤ {GOAL_READER_RATIO}): "
-            + ("**met**." if met else f"**missed**, by a factor {fmt(big['ratio'] / GOAL_READER_RATIO, 1)}."),
-            f"- Time per row from the smallest to the largest table varies by a factor {fmt(flat, 2)} "
-            "(flat = close to 1).",
-            "",
-        ]
-        if not met:
-            lines += [
-                "Why: `read_csv` parses a clean delimited file in C. The published table is text extracted from "
-                "a PDF: fields are separated by the same spaces that also group thousands and separate the "
-                "words of a name, so each line has to be matched against a pattern. `read_staffing` reads "
-                "the unambiguous common shape in one regular-expression pass over the whole text and only "
-                "the rest line by line, but Python's regular-expression engine alone costs about "
-                "2 µs per line, several times what `read_csv` spends. Reaching 3× would take a compiled "
-                "parser (or pyarrow's RE2 kernels, about 3.5× in a trial), which we judged not worth a new "
-                "dependency at the sizes SOF has (about 70 rows).",
-                "",
+    if sections.get("national"):
+        res = sections["national"]["results"]
+        worst = max(res.items(), key=lambda kv: (kv[1][-1][2] / kv[1][-1][1]) / (kv[1][0][2] / kv[1][0][1]))
+        w = (worst[1][-1][2] / worst[1][-1][1]) / (worst[1][0][2] / worst[1][0][1])
+        n_missed = sum(1 for v in res.values() if (v[-1][2] / v[-1][1]) / (v[0][2] / v[0][1]) > GOAL_LINEAR)
+        goals.append(
+            [
+                "National size, µs/row ratio (every function)",
+                f"≤ {GOAL_LINEAR}",
+                f"{len(res) - n_missed} of {len(res)} met; worst `{worst[0]}`: {verdict(w, GOAL_LINEAR)}",
             ]
+        )
+    if goals:
+        lines += ["## Goals", "", *table(["Goal", "Target", "Result"], goals, "lll"), ""]
+    if sections.get("build"):
+        lines += render_build(sections["build"], sections.get("stages"))
+    if sections.get("stages"):
+        lines += render_stages(sections["stages"], sections.get("build"))
+    if sections.get("readers"):
+        lines += render_readers(sections["readers"], args.reader_runs, args.quick)
+    if sections.get("national"):
+        lines += render_national(sections["national"], args.national_runs)
+    lines += render_setup(sections.get("setup"), args.setup, args.quick)
+    skipped = [s for s in ("build", "readers", "national") if getattr(args, f"skip_{s}")]
+    if skipped:
+        lines += [f"*Sections skipped in this run: {', '.join(skipped)}.*", ""]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (at least 3)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--skip-build", action="store_true")
-    parser.add_argument("--skip-reader", action="store_true")
-    parser.add_argument("--output", type=Path, default=OUT)
+    parser.add_argument(
+        "--quick", action="store_true", help="a short smoke run; Markdown to a temporary file"
+    )
+    parser.add_argument("--pairs", type=int, help="report/floor pairs (default 5; 1 with --quick)")
+    parser.add_argument("--warmup", type=int, help="uncounted warm-up pairs (default 1; 0 with --quick)")
+    parser.add_argument("--jobs", type=int, default=2, help="notebooks at once, report and floor (default 2)")
+    parser.add_argument("--no-pdf", action="store_true", help="build the report with --no-pdf")
+    parser.add_argument(
+        "--max-rows", type=int, help="largest reader table (default 1 000 000; 10 000 with --quick)"
+    )
+    parser.add_argument(
+        "--reader-runs", type=int, help="runs per reader and size (default 5; 3 with --quick)"
+    )
+    parser.add_argument(
+        "--national-runs", type=int, help="measurements per function (default 5; 3 with --quick)"
+    )
+    parser.add_argument(
+        "--setup", action="store_true", help="also time a fresh clone's make install (full mode)"
+    )
+    parser.add_argument("--skip-build", action="store_true", help="skip sections 1 and 2")
+    parser.add_argument("--skip-readers", action="store_true")
+    parser.add_argument("--skip-national", action="store_true")
+    parser.add_argument(
+        "--output", type=Path, help="where to write the Markdown (default docs/benchmarks.md)"
+    )
     args = parser.parse_args(argv)
-    runs = max(3, args.runs)
-    build = None if args.skip_build else bench_build(runs, min(args.workers, len(report_notebooks())))
-    reader = None if args.skip_reader else bench_reader([1_000, 10_000, 100_000], runs)
-    text = render(build, reader, runs)
-    print(text)
+    q = args.quick
+    args.pairs = args.pairs if args.pairs is not None else (1 if q else 5)
+    args.warmup = args.warmup if args.warmup is not None else (0 if q else 1)
+    args.max_rows = args.max_rows if args.max_rows is not None else (10_000 if q else 1_000_000)
+    args.reader_runs = args.reader_runs if args.reader_runs is not None else (3 if q else 5)
+    args.national_runs = args.national_runs if args.national_runs is not None else (3 if q else 5)
+    if not q and args.pairs < 5:
+        parser.error("the full run needs --pairs 5 or more (use --quick for a smoke run)")
+    if args.pairs < 1 or args.reader_runs < 1 or args.national_runs < 1:
+        parser.error("--pairs, --reader-runs and --national-runs must be at least 1")
+    if args.setup and q:
+        parser.error("--setup is for the full run only (it downloads about 120 packages)")
+    if args.output is None:
+        args.output = (Path(tempfile.gettempdir()) / "sofstat-benchmarks-quick.md") if q else DOC
+
+    started = time.perf_counter()
+    m = machine()
+    say(
+        f"sofstat benchmarks ({'quick' if q else 'full'}) on {m['date']}: {m['cpu']}, {m['cores']} cores, "
+        f"Python {m['python']}, pandas {m['pandas']}, sofstat {m['sofstat']}; load {load()}"
+    )
+    pdf = not args.no_pdf
+    if pdf and m["chromium"] is None:
+        say(
+            "benchmark: headless Chromium was not found (Debian package 'chromium'; `make bench` runs "
+            "scripts/ensure-tools.sh report to install it). Benchmarking the report with --no-pdf instead; "
+            "the Markdown says so."
+        )
+        pdf = False
+    no_pdf_reason = ""
+    if not pdf:
+        no_pdf_reason = (
+            "`--no-pdf` was given"
+            if args.no_pdf
+            else "headless Chromium was not found on this machine, so the report was built with `--no-pdf`"
+        )
+    sections: dict = {"pdf": pdf, "no_pdf_reason": no_pdf_reason}
+    with tempfile.TemporaryDirectory(prefix="sofstat-bench-") as tmp_name:
+        work = Path(tmp_name)
+        if not args.skip_build:
+            floor_dir = work / "floor-notebooks"
+            floor.make_floor_notebooks(ROOT / "notebooks", floor_dir)
+            say(
+                "",
+                f"1. Report vs floor: {plural(args.pairs, 'pair')}, --jobs {args.jobs}, {'with' if pdf else 'without'} the PDF",
+            )
+            sections["build"] = bench_build(args.pairs, args.jobs, pdf, args.warmup, work, floor_dir)
+            sections["build"].no_pdf_reason = no_pdf_reason
+            say("", "2. Stages: one instrumented report build and one instrumented floor …")
+            sections["stages"] = bench_stages(args.jobs, pdf, work, floor_dir)
+            say("", *render_build(sections["build"], sections["stages"]))
+            say(*render_stages(sections["stages"], sections["build"]))
+        if not args.skip_readers:
+            sizes = [n for n in READER_SIZES if n <= args.max_rows] or [args.max_rows]
+            say("", f"3. Readers: {', '.join(f'{n:,}' for n in sizes)} rows, {args.reader_runs} runs")
+            sections["readers"] = bench_readers(sizes, args.reader_runs, work, min(sizes[-1], 100_000))
+            say("", *render_readers(sections["readers"], args.reader_runs, q))
+        if not args.skip_national:
+            sizes = NATIONAL_QUICK if q else NATIONAL
+            say("", f"4. National size: {' and '.join(f'{u:,} units' for u, _ in sizes)}")
+            sections["national"] = bench_national(sizes, args.national_runs, work)
+            say("", *render_national(sections["national"], args.national_runs))
+        if args.setup:
+            say("", "5. Set-up: a fresh clone, empty caches …")
+            sections["setup"] = bench_setup(pdf)
+            say("", *render_setup(sections["setup"], True, q))
+    text = render(m, args, sections)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text + "\n", encoding="utf-8")
-    print(f"\nWritten to {paths.display_path(args.output)}", file=sys.stderr)
+    say("", f"Written to {args.output} ({time.perf_counter() - started:.0f} s in all).")
+    if q and args.output != DOC:
+        say("(Quick run: docs/benchmarks.md is left as it was; run without --quick to write it.)")
     return 0
 
 

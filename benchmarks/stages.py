@@ -11,6 +11,9 @@ process's CPU counters around the call):
 - ``sofstat.report.build``: ``load_catalog``, ``_validate`` (reads and checks
   every input, in the main thread while the kernels run), ``_inputs`` (the
   inputs' hashes), ``build_page``, ``print_pdf``, ``write_manifest``;
+- ``sofstat.report.pdf``: ``print_pdf`` and, where the library has it, the
+  ``Printer`` that starts Chromium early (``__init__``, ``print``, ``close``);
+  whatever of these the library does not have is listed as absent;
 - ``sofstat.report.notebooks.run_notebooks`` and, per notebook,
   ``execute`` and ``papermill.execute_notebook`` inside it, with every cell's
   start and end (``PapermillNotebookClient.execute_cell``);
@@ -60,6 +63,8 @@ class Recorder:
     def __init__(self) -> None:
         self.stages: list[dict] = []
         self.notebooks: dict[str, dict] = {}
+        self.labels: dict[str, str] = {}
+        self.absent: list[str] = []
         self.local = threading.local()
         self.lock = threading.Lock()
 
@@ -180,6 +185,26 @@ def patch_papermill(rec: Recorder) -> None:
     PapermillNotebookClient.execute_cell = rec.wrap_cell(PapermillNotebookClient.execute_cell)
 
 
+#: Stage functions wrapped where the library has them: (module, attribute, label).
+FUNCTIONS = [
+    ("sofstat.report.build", "load_catalog", "load_catalog (the catalogue)"),
+    ("sofstat.report.build", "_validate", "_validate (reads and checks every input)"),
+    ("sofstat.report.notebooks", "run_notebooks", "run_notebooks (the kernels)"),
+    ("sofstat.report.build", "_inputs", "_inputs (hashes of the inputs)"),
+    ("sofstat.report.build", "build_page", "build_page (index.html)"),
+    ("sofstat.report.build", "print_pdf", "print_pdf (Chromium, one command)"),
+    ("sofstat.report.pdf", "print_pdf", "print_pdf (Chromium, one command)"),
+    ("sofstat.report.build", "write_manifest", "write_manifest (git, hashes)"),
+    ("sofstat.report.publish", "publish", "publish (the atomic switch)"),
+]
+#: Methods wrapped where the library has them: (module, class, method, label).
+METHODS = [
+    ("sofstat.report.pdf", "Printer", "__init__", "Printer() (starts Chromium)"),
+    ("sofstat.report.pdf", "Printer", "print", "Printer.print (rapport.pdf)"),
+    ("sofstat.report.pdf", "Printer", "close", "Printer.close (stops Chromium)"),
+]
+
+
 def run_report(argv: list[str], rec: Recorder) -> int:
     t0, cpu0 = _now(), _cpu()
     import sofstat.cli as cli
@@ -189,23 +214,38 @@ def run_report(argv: list[str], rec: Recorder) -> int:
     import sofstat.report  # noqa: F401 - what `sofstat report` imports first (papermill, nbformat, ...)
 
     rec.span("import sofstat.report", t0, cpu0)
-    from sofstat.report import build, notebooks, publish
+    from sofstat.report import build, notebooks
 
     patch_papermill(rec)
-    for name in ("load_catalog", "_validate", "_inputs", "build_page", "print_pdf", "write_manifest"):
-        setattr(build, name, rec.wrap(name, getattr(build, name)))
+    for module_name, attr, label in FUNCTIONS:
+        module = sys.modules.get(module_name)
+        fn = getattr(module, attr, None) if module else None
+        if callable(fn):
+            rec.labels[attr] = label
+            setattr(module, attr, rec.wrap(attr, fn))
+        else:
+            rec.absent.append(f"{module_name}.{attr}")
+    for module_name, cls_name, attr, label in METHODS:
+        cls = getattr(sys.modules.get(module_name), cls_name, None)
+        fn = getattr(cls, attr, None) if cls else None
+        if callable(fn):
+            key = f"{cls_name}.{attr}"
+            rec.labels[key] = label
+            setattr(cls, attr, rec.wrap(key, fn))
+        else:
+            rec.absent.append(f"{module_name}.{cls_name}.{attr}")
     build.build_report = rec.wrap("build_report", build.build_report)
     sofstat.report.build_report = build.build_report  # what cli.main imports
-    notebooks.run_notebooks = rec.wrap("run_notebooks", notebooks.run_notebooks)
     notebooks.execute = rec.wrap_execute(notebooks.execute)
-    publish.publish = rec.wrap("publish", publish.publish)
-    if "sofstat.report.workbook" in sys.modules:
-        raise SystemExit("stages: sofstat.report.workbook was imported early; the build defers it")
 
     def patch_workbook(module):
+        rec.labels["build_workbook"] = "build_workbook (tables.xlsx)"
         module.build_workbook = rec.wrap("build_workbook", module.build_workbook)
 
-    sys.meta_path.insert(0, _AfterImport("sofstat.report.workbook", rec, patch_workbook))
+    if "sofstat.report.workbook" in sys.modules:  # imported up front in this version of the library
+        patch_workbook(sys.modules["sofstat.report.workbook"])
+    else:  # imported by the build after the kernels: time that import too
+        sys.meta_path.insert(0, _AfterImport("sofstat.report.workbook", rec, patch_workbook))
     t0, cpu0 = _now(), _cpu()
     code = cli.main(["report", *argv])
     rec.span("cli.main", t0, cpu0)
@@ -249,6 +289,8 @@ def main() -> int:
                 "cpu_children": cpu[1],
                 "stages": rec.stages,
                 "notebooks": rec.notebooks,
+                "labels": rec.labels,
+                "absent": rec.absent,
             },
             indent=1,
         ),

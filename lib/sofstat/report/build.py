@@ -59,7 +59,7 @@ def _inputs(periods: list[Period]) -> list[dict]:
 
 def _validate(catalog: Catalog, period: Period) -> str | None:
     """Read every input the report will read; the first problem in one line, or None."""
-    from ..check import check_period  # pandas and the readers: loaded while the kernels start
+    from ..check import check_period  # pandas and the readers: loaded only when a notebook failed
 
     for result in check_period(catalog, period.key):
         if result.problems:
@@ -110,8 +110,14 @@ def build_report(
     out_root.mkdir(parents=True, exist_ok=True)
     final = out_root / period.key
     with publish.period_lock(out_root, period.key, log), contextlib.ExitStack() as stack:
-        # Chromium starts now and is ready when the page is, not on the critical path
-        printer = stack.enter_context(Printer()) if pdf else None
+        printers: list[Printer] = []
+
+        def start_printer() -> None:
+            # Chromium starts while the last notebook runs (a core is free then), so that
+            # it is ready when the page is, off the critical path and off the kernels' cores
+            if pdf and not printers:
+                printers.append(stack.enter_context(Printer()))
+
         publish.recover(out_root, period.key)
         publish.clean_stale(out_root, period.key)
         build = publish.new_build_dir(out_root, period.key)
@@ -126,16 +132,13 @@ def build_report(
                 jobs.append(nbs.Job(nb, build / nb.name, params, build))
             n = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
             log(f"Building report {period.key} ({len(jobs)} notebooks, {n} at a time) into {final}")
-            problem: list[str | None] = [None]
-
-            def while_waiting() -> None:
-                problem[0] = _validate(cat, period)
-
             with nbs.stderr_to(build / LOG_NAME):
-                errors = nbs.run_notebooks(jobs, n, log, while_waiting)
-            if problem[0] or errors:
+                errors = nbs.run_notebooks(jobs, n, log, start_printer)
+            if errors:
+                # say which input is bad, file and line, rather than where a notebook tripped on it
+                problem = _validate(cat, period)
                 failed = publish.keep_failed(build, out_root, period.key)
-                what = f"bad input: {problem[0]}" if problem[0] else "; ".join(errors)
+                what = f"bad input: {problem}" if problem else "; ".join(errors)
                 kept = (
                     f"the earlier report in {final} is untouched"
                     if final.exists()
@@ -164,8 +167,9 @@ def build_report(
                 build_workbook(sorted(tables.glob("*.json")) if tables.exists() else [])
             )
             shutil.rmtree(tables, ignore_errors=True)
-            if printer is not None:
-                printer.print(build / "index.html", build / "rapport.pdf")
+            if pdf:
+                start_printer()
+                printers[0].print(build / "index.html", build / "rapport.pdf")
             write_manifest(
                 build,
                 {

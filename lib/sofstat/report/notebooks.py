@@ -133,24 +133,27 @@ def stderr_to(path: Path | None):
             os.close(saved)
 
 
-def run_notebooks(jobs: list[Job], workers: int = 1, log=print, while_waiting=None) -> list[str]:
+def run_notebooks(jobs: list[Job], workers: int = 1, log=print, on_last=None) -> list[str]:
     """Run the jobs, ``workers`` at a time, longest first; print one line per
     notebook as it finishes; return the error descriptions (sorted).
 
-    ``while_waiting`` (optional) is called in this thread once the jobs are under way.
+    ``on_last`` (optional) is called in this thread when only one notebook is
+    still running, so that a core is free for what comes next.
     """
     errors: list[str] = []
     started = time.perf_counter()
     order = sorted(jobs, key=lambda j: -j.notebook.stat().st_size)  # big notebooks take longest
     with cf.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         futures = {pool.submit(execute, job): job for job in order}
-        if while_waiting is not None:
-            while_waiting()
-        for fut in cf.as_completed(futures):
+        if on_last is not None and len(order) == 1:
+            on_last()
+        for done, fut in enumerate(cf.as_completed(futures), start=1):
             job = futures[fut]
             err = fut.result()
             took = time.perf_counter() - started
             log(f"  {job.notebook.name:<36} {'failed' if err else 'done'} after {took:5.1f} s")
             if err:
                 errors.append(err)
+            if on_last is not None and done == len(order) - 1:
+                on_last()
     return sorted(errors)
