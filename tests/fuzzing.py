@@ -3,9 +3,12 @@
 Every target reader is fed damaged copies of real (or synthetic) input files.
 Each damaged input applies 1–4 mutations drawn from :data:`MUTATIONS` (byte
 flips, deleted/inserted/swapped characters, truncation, deleted/duplicated/
-swapped lines, re-encoding, NUL bytes, huge, negative and non-ASCII numbers,
-no-break spaces, formula and HTML text, very long lines); about one input in
-a hundred is a folder where a file was expected. Input ``index`` of a target
+swapped/joined/split lines, re-encoding, NUL bytes, huge, negative and
+non-ASCII numbers, no-break spaces, formula and HTML text, very long lines,
+a file path turned into its folder); about one input in a hundred is a folder
+where a file was expected. Workbooks are damaged in their cells (the damaged
+CSV written as a workbook) or as files (the zip, or one XML part inside it,
+or a wrong declared size). Input ``index`` of a target
 is a pure function of ``(seed, target, index)``, so any failure can be
 reproduced alone (``--target T --index I --save FILE``).
 
@@ -26,9 +29,9 @@ outcomes per target and exits non-zero when there was any failure.
 from __future__ import annotations
 
 import argparse
+import atexit
 import multiprocessing
 import multiprocessing.connection
-import os
 import random
 import re
 import shutil
@@ -82,8 +85,8 @@ TABLE3 = RAW / "2024-03" / "tabell3_tillsvidareanstallda_2024-03.txt"
 
 ALPHABET = "0123456789 ,.*-;\"'\n\r\t()/%abcÅÄÖåäö\u00a0\u202f\u2212\ufeff\x00"
 ENCODINGS = ["cp1252", "latin-1", "utf-16", "utf-16-le", "utf-8-sig", "mac_roman"]
-FORMULAS = ["=SUM(A1)", "+46", "@cmd", "-2+3", "=HYPERLINK(\"http://x\")"]
-HTML = ['<img src=x onerror=alert(1)>', '<a href="javascript:alert(1)">x</a>', "<script>alert(2)</script>"]
+FORMULAS = ["=SUM(A1)", "+46", "@cmd", "-2+3", '=HYPERLINK("http://x")']
+HTML = ["<img src=x onerror=alert(1)>", '<a href="javascript:alert(1)">x</a>', "<script>alert(2)</script>"]
 SPACES = ["\u00a0", "\u202f"]
 UNICODE_DIGITS = [0x0660, 0xFF10, 0x06F0, 0x0966]  # Arabic-Indic, fullwidth, Persian, Devanagari
 _DIGITS = re.compile(r"[0-9]+")
@@ -267,10 +270,24 @@ def m_html(rng, data: bytes) -> bytes:
 
 def m_long_line(rng, data: bytes) -> bytes:
     t = _text(data)
-    n = 1_000_000 if rng.random() < 0.05 else rng.randint(config.MAX_LINE_LENGTH - 5, 3 * config.MAX_LINE_LENGTH)
+    n = (
+        1_000_000
+        if rng.random() < 0.05
+        else rng.randint(config.MAX_LINE_LENGTH - 5, 3 * config.MAX_LINE_LENGTH)
+    )
     filler = rng.choice(["x", "9", " ", "ab ", "1 "]) * n
     i = rng.randint(0, len(t))
     return _bytes(t[:i] + filler[:n] + t[i:])
+
+
+def m_folder_path(rng, data: bytes) -> bytes:
+    """Make a file path in the text (the catalogue's inputs) name its folder instead."""
+    t = _text(data)
+    paths = list(re.finditer(r"/[^\s:;]+/[^/\s;]+\.(?:csv|txt|xlsx|yml)", t))
+    if not paths:
+        return data
+    m = rng.choice(paths)
+    return _bytes(t[: m.start()] + m.group().rsplit("/", 1)[0] + t[m.end() :])
 
 
 MUTATIONS: dict[str, Callable[[random.Random, bytes], bytes]] = {
@@ -293,9 +310,10 @@ MUTATIONS: dict[str, Callable[[random.Random, bytes], bytes]] = {
     "formula": m_formula,
     "html": m_html,
     "long_line": m_long_line,
+    "folder_path": m_folder_path,
 }
 #: Mutations that damage a file beyond the textual (the rest keep it mostly readable).
-_RARE = {"truncate": 0.5, "reencode": 0.5, "long_line": 0.3, "flip": 0.7}
+_RARE = {"truncate": 0.5, "reencode": 0.5, "long_line": 0.3, "flip": 0.7, "folder_path": 0.3}
 
 
 def mutate(rng: random.Random, data: bytes) -> tuple[bytes, list[str]]:
@@ -417,7 +435,9 @@ def oracle_staffing_xlsx(case: Case, df, path: Path) -> str | None:
     if case.rows is None:
         from openpyxl import load_workbook
 
-        wb = load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = load_workbook(path, read_only=True, data_only=True)
         try:
             sheet = wb.worksheets[0]
             sheet.reset_dimensions()
@@ -503,6 +523,7 @@ class Target:
     to_file: Callable[[bytes, Path], list[list] | None] | None = None  # write the content (a workbook)
     byte_level: float = 0.0  # share of inputs whose written file (not content) is mutated
     workbook: bytes = b""  # the seed as written by to_file (for damage to the file itself)
+    warm_up: bool = True  # read the seed once in each worker before timing
 
 
 def _swedish(value: float, decimals: int) -> str:
@@ -558,8 +579,9 @@ _XLSX_PARTS = {
     ),
     "xl/styles.xml": (
         f'<styleSheet xmlns="{_NS}spreadsheetml/2006/main"><fonts count="1"><font/></fonts>'
-        f'<fills count="1"><fill/></fills><borders count="1"><border/></borders>'
-        f'<cellXfs count="1"><xf/></cellXfs></styleSheet>'
+        f'<fills count="1"><fill><patternFill patternType="none"/></fill></fills><borders count="1"><border/></borders>'
+        f'<cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="1"><xf xfId="0"/></cellXfs>'
+        f'<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
     ),
 }
 
@@ -598,13 +620,17 @@ def csv_to_xlsx(data: bytes, path: Path) -> list[list]:
                 cells.append(f'<c r="{ref}"><v>{value!r}</v></c>')
             elif cell:
                 value = cell
-                cells.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(cell)}</t></is></c>')
+                cells.append(
+                    f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{escape(cell)}</t></is></c>'
+                )
             else:
                 value = None
             row.append(value)
         rows.append(row)
         xml.append(f'<row r="{r}">{"".join(cells)}</row>')
-    sheet = f'<worksheet xmlns="{_NS}spreadsheetml/2006/main"><sheetData>{"".join(xml)}</sheetData></worksheet>'
+    sheet = (
+        f'<worksheet xmlns="{_NS}spreadsheetml/2006/main"><sheetData>{"".join(xml)}</sheetData></worksheet>'
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, part in _XLSX_PARTS.items():
             z.writestr(name, '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + part)
@@ -634,21 +660,26 @@ def _mutate_member(rng: random.Random, data: bytes) -> tuple[bytes, list[str]]:
 
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         members = [(info, z.read(info.filename)) for info in z.infolist()]
-    k = rng.choice([i for i, (info, _) in enumerate(members) if info.filename.endswith(".xml")])
+    xml_parts = [i for i, (info, _) in enumerate(members) if info.filename.endswith(".xml")]
+    cells = [i for i in xml_parts if re.match(r"xl/(worksheets/|sharedStrings)", members[i][0].filename)]
+    k = rng.choice(cells if cells and rng.random() < 0.6 else xml_parts)
     info, xml = members[k]
     if rng.random() < 0.3 and info.filename.startswith("xl/worksheets/"):  # a wrong declared size
-        xml, applied = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', xml), ["dimension"]
+        xml, applied = (
+            re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', xml),
+            ["dimension"],
+        )
     else:
         xml, applied = mutate(rng, xml)
     members[k] = (info, xml)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for info, content in members:
-            z.writestr(info, content)
+        for member, content in members:
+            z.writestr(member, content)
     return out.getvalue(), [f"{info.filename}:{m}" for m in applied]
 
 
-def _catalog_seed(folder: Path) -> bytes:
+def _catalog_seed() -> bytes:
     """``data/periods.yml`` with every input rewritten to an absolute path."""
     text = config.PERIODS_FILE.read_text(encoding="utf-8")
 
@@ -658,8 +689,8 @@ def _catalog_seed(folder: Path) -> bytes:
     return re.sub(r"^(\s+\w+: )(raw/\S+)$", absolute, text, flags=re.MULTILINE).encode("utf-8")
 
 
-def build_targets(folder: Path) -> dict[str, Target]:
-    """The targets, their seed files read once (``folder`` holds nothing they need yet)."""
+def build_targets() -> dict[str, Target]:
+    """The targets, their seed files read once."""
     questions = read_questions()
     known_needs = set(read_needs()["need_id"]) | set(read_conclusions()["conclusion_id"])
     csv3 = table3_csv()
@@ -717,9 +748,7 @@ def build_targets(folder: Path) -> dict[str, Target]:
             lambda p: read_activities(p, known_needs),
             _oracle_first_column("activity_id"),
         ),
-        Target(
-            "catalog", ".yml", [_catalog_seed(folder)], load_catalog, oracle_catalog, expected=(CatalogError,)
-        ),
+        Target("catalog", ".yml", [_catalog_seed()], load_catalog, oracle_catalog, expected=(CatalogError,)),
     ]
     return {t.name: t for t in targets}
 
@@ -860,8 +889,9 @@ def _setup() -> tuple[dict[str, Target], Path]:
     global _FOLDER
     if _FOLDER is None:
         _FOLDER = Path(tempfile.mkdtemp(prefix="sofstat-fuzz-"))
+        atexit.register(shutil.rmtree, _FOLDER, ignore_errors=True)  # workers leave by os._exit: not theirs
     if not _TARGETS:
-        _TARGETS.update(build_targets(_FOLDER))
+        _TARGETS.update(build_targets())
     return _TARGETS, _FOLDER
 
 
@@ -870,10 +900,8 @@ def _worker(conn, seed: int) -> None:
     targets, _ = _setup()
     folder = Path(tempfile.mkdtemp(prefix="sofstat-fuzz-w-"))
     for t in targets.values():  # warm up: first imports (openpyxl, yaml) are not the reader's time
-        try:
-            t.read(write_case(t, Case(t.name, -1, [], t.seeds[0]), folder, seed))
-        except Exception:  # noqa: S110 - a seed that does not read is reported by the runs
-            pass
+        if t.warm_up:
+            run_case(t, Case(t.name, -1, [], t.seeds[0]), folder, seed)
     conn.send(("ready",))
     try:
         while True:
@@ -962,7 +990,12 @@ def run(
                 elif now - w.started > HANG_SECONDS + _GRACE_SECONDS:
                     name, index = w.job
                     case = make_case(all_targets[name], seed, index)
-                    outcome, detail, mutations, secs = "hang", "worker killed", case.mutations, now - w.started
+                    outcome, detail, mutations, secs = (
+                        "hang",
+                        "worker killed",
+                        case.mutations,
+                        now - w.started,
+                    )
                     w.kill()
                     pool[k] = w = _Worker(ctx, seed)
                 else:
@@ -1029,5 +1062,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PYTHONHASHSEED", "0")
     sys.exit(main())

@@ -8,12 +8,28 @@ from conftest import TABLE3
 from published_table3 import PUBLISHED
 
 import sofstat
-from sofstat.numbers import fmt_number
+from sofstat import config
+from sofstat.readers.published import debris_kind, starts_like_row
+from sofstat.readers.source import load_text, read_table
+from sofstat.readers.staffing import CSV_COLUMNS, ReadLog
+
+HOSTILE = config.TESTS_DIR / "fixtures" / "hostile"
+
+
+def _sv(value: float, decimals: int = 0) -> str:
+    """A number written the published way (``1 498,42``), independently of the library."""
+    whole, _, frac = f"{value:.{decimals}f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.append(whole[-3:])
+        whole = whole[:-3]
+    groups.append(whole)
+    return " ".join(reversed(groups)) + ("," + frac if decimals else "")
 
 
 def test_reads_all_68_rows_in_table_order(staffing):
     assert len(staffing) == 68
-    assert staffing["level"].value_counts().to_dict() == {"enhet": 59, "avdelning": 8, "nämnd": 1}
+    assert staffing["level"].value_counts().to_dict() == {"unit": 59, "department": 8, "board": 1}
     assert list(staffing["unit_code"]) == [r[0] for r in PUBLISHED]
 
 
@@ -32,7 +48,7 @@ def test_expected_rows_appear_in_the_source(table3_text):
     for code, name, emp, fte, age, managers in PUBLISHED:
         marker = f" (*{managers} chefer)" if managers > 1 else ""
         star = "*" if managers > 1 else ""
-        line = f"{code} {name}{marker} {fmt_number(emp)}{star} {fmt_number(fte, 2)} {fmt_number(age, 1)}"
+        line = f"{code} {name}{marker} {_sv(emp)}{star} {_sv(fte, 2)} {_sv(age, 1)}"
         assert line in flat, line
 
 
@@ -58,8 +74,8 @@ def test_columns_and_types(staffing):
 
 def test_board_department_and_unit_rows(staffing):
     by = staffing.set_index("unit_code")
-    assert by.loc["52"].tolist() == ["2024-03", "Socialnämnd", "nämnd", "52", 1555, 1498.42, 47.2, 1]
-    assert by.loc["52003", "level"] == "avdelning"
+    assert by.loc["52"].tolist() == ["2024-03", "Socialnämnd", "board", "52", 1555, 1498.42, 47.2, 1]
+    assert by.loc["52003", "level"] == "department"
     assert by.loc["52003", "department_code"] == "52003"
     assert by.loc["5200102", "department_code"] == "52001"  # no department row of its own
     assert by.loc["5200314", "unit_name"] == "Pjäsen"
@@ -72,7 +88,7 @@ def test_board_department_and_unit_rows(staffing):
     assert by.loc["5200303", "unit_name"] == "Fältgatan 75 / DV"
     # 7 units have more than one manager: 10 managers beyond one per row
     assert staffing["managers"].sum() == 68 + 10
-    assert staffing.loc[staffing["level"] == "enhet", "managers"].sum() == 69
+    assert staffing.loc[staffing["level"] == "unit", "managers"].sum() == 69
 
 
 def test_period_from_path_title_and_argument(table3_text):
@@ -82,10 +98,36 @@ def test_period_from_path_title_and_argument(table3_text):
 
 
 def test_source_lines_are_recorded(staffing):
-    spans = staffing.attrs["source_lines"]
-    assert len(spans) == 68
+    log = staffing.attrs["read"]
+    assert isinstance(log, ReadLog)
+    assert log.source == str(TABLE3)
+    spans = log.lines
+    assert spans.shape == (68, 2)
     assert spans[0].tolist() == [10, 10]
     assert spans[-1].tolist() == [142, 143]  # the wrapped name
+
+
+def test_every_line_of_the_real_table_is_accounted_for(staffing, table3_text):
+    """Rows, debris and blank lines together are every line of the file, each once."""
+    lines = load_text(table3_text).lines
+    log = staffing.attrs["read"]
+    covered = [n for first, last in log.lines.tolist() for n in range(first, last + 1)]
+    debris = [n for n, _, _ in log.debris]
+    assert len(covered) == len(set(covered)) == 69  # 68 rows, one of them on two lines
+    assert [(n, kind) for n, kind, _ in log.debris] == [
+        (1, "tabellrubrik"),
+        (4, "kolumnrubrik"),
+        (5, "kolumnrubrik"),
+        (7, "kolumnrubrik"),
+        (8, "kolumnrubrik"),
+    ]
+    assert log.blank == 69
+    assert len(covered) + len(debris) + log.blank == len(lines) == 143
+    rest = set(range(1, len(lines) + 1)) - set(covered) - set(debris)
+    assert all(not lines[n - 1].strip() for n in rest)
+    for n, kind, text in log.debris:
+        assert text == lines[n - 1] and debris_kind(text) == kind
+    assert all(starts_like_row(lines[first - 1]) for first, _ in log.lines.tolist())
 
 
 @pytest.mark.parametrize("space", ["\u00a0", "\u202f"])
@@ -108,6 +150,17 @@ def test_crlf_bytes_and_cp1252(table3_text, tmp_path):
     assert sofstat.read_staffing(("\ufeff" + table3_text).encode("utf-8")).shape == (68, 9)
 
 
+def test_utf16_with_bom_reads_like_utf8(table3_text, tmp_path):
+    p = tmp_path / "t_2024-03.txt"
+    for encoding in ("utf-16", "utf-16-be"):
+        data = table3_text.encode(encoding)
+        p.write_bytes(data if encoding == "utf-16" else b"\xfe\xff" + data)
+        df = sofstat.read_staffing(p)
+        assert df[["unit_code", "unit_name", "employees", "fte", "mean_age", "managers"]].values.tolist() == [
+            list(r) for r in PUBLISHED
+        ]
+
+
 def test_blank_lines_debris_and_space_before_code():
     text = (
         "Tabell 3. Antal tillsvidareanställda medarbetare per chef, september 2025\n\n"
@@ -122,10 +175,35 @@ def test_blank_lines_debris_and_space_before_code():
     assert df.loc[2, "unit_name"] == "Lång enhet med namn som fortsätter"
     assert df.loc[3, "unit_name"] == "Enhet 2"
     assert df.loc[3, "managers"] == 2
+    log = df.attrs["read"]
+    assert log.lines.tolist() == [[8, 8], [10, 10], [11, 13], [14, 14]]
+    assert [(n, kind) for n, kind, _ in log.debris] == [
+        (1, "tabellrubrik"),
+        (3, "sidhuvud eller sidfot (text utan siffror)"),
+        (4, "sidhuvud (årtal)"),
+        (5, "sidnummer"),
+        (6, "sidhuvud eller sidfot (text utan siffror)"),
+        (7, "sidhuvud eller sidfot (text utan siffror)"),
+    ]
+    # lines 2 and 9 are blank; line 12, blank inside the wrapped row, belongs to the row
+    assert log.blank == 2
+    covered = sum(last - first + 1 for first, last in log.lines.tolist())
+    assert covered + len(log.debris) + log.blank == 6 + 6 + 2 == len(text.splitlines())
+
+
+def test_a_blank_line_inside_a_wrapped_row_is_counted_once(table3_text):
+    """Found by the fuzzer: the blank line was both part of the row and counted as blank."""
+    text = table3_text.replace("5201002 Rekryterings- och \n", "5201002 Rekryterings- och \n\n")
+    df = sofstat.read_staffing(text)
+    log = df.attrs["read"]
+    assert log.lines[-1].tolist() == [142, 144]
+    assert df["unit_name"].iloc[-1] == "Rekryterings- och bemanningsenheten"
+    covered = sum(last - first + 1 for first, last in log.lines.tolist())
+    assert covered + len(log.debris) + log.blank == len(load_text(text).lines) == 144
 
 
 def test_headcount_of_three_digits_after_name_ending_in_digit():
-    text = "Tabell mars 2024\n5200101 Område 1 115 105,46 45,8\n5200102 X 1 555 1 498,42 47,2\n"
+    text = "Tabell 3. mars 2024\n5200101 Område 1 115 105,46 45,8\n5200102 X 1 555 1 498,42 47,2\n"
     df = sofstat.read_staffing(text)
     assert df["unit_name"].tolist() == ["Område 1", "X"]
     assert df["employees"].tolist() == [115, 1555]
@@ -142,7 +220,7 @@ def test_csv_in_swedish_excel_form(tmp_path):
         [
             "52;Socialnämnd;1 555;1 498,42;47,2;",
             "5200307;Roma Äldreboende;56;54,80;45,6;2",
-            '5200314;"Pjäsen; del";115*;105,46;45,8;4',
+            '5200314;"Pjäsen, ""del""";115*;105,46;45,8;4',
             "5200409;Htj Södra Visby 1;29;27,87;45,2;",
             ";;;;;",
         ]
@@ -152,9 +230,19 @@ def test_csv_in_swedish_excel_form(tmp_path):
     assert df["period"].unique().tolist() == ["2024-09"]
     assert df["employees"].tolist() == [1555, 56, 115, 29]
     assert df["managers"].tolist() == [1, 2, 4, 1]
-    assert df["unit_name"].tolist()[2] == "Pjäsen; del"
+    assert df["unit_name"].tolist()[2] == 'Pjäsen, "del"'
+    assert df.attrs["read"].lines[:, 0].tolist() == [2, 3, 4, 5]
     p.write_bytes(content.encode("cp1252"))
     assert sofstat.read_staffing(p)["fte"].tolist() == [1498.42, 54.80, 105.46, 27.87]
+
+
+def test_csv_numbers_with_no_break_spaces_tabs_and_quotes(tmp_path):
+    p = tmp_path / "bemanning_2024-09.csv"
+    p.write_text(_csv(['52;Socialnämnd;"1\u00a0555";1\u202f498,42;47,2;', "5200101;A\tB;3;3;40;"]), "utf-8")
+    df = sofstat.read_staffing(p)
+    assert df["employees"].tolist() == [1555, 3]
+    assert df["fte"].tolist() == [1498.42, 3.0]
+    assert df["unit_name"].tolist() == ["Socialnämnd", "A B"]
 
 
 def test_xlsx(tmp_path):
@@ -174,15 +262,75 @@ def test_xlsx(tmp_path):
     )
     ws.append(["52", "Socialnämnd", 1555, 1498.42, 47.2, None])
     ws.append(["5200307", "Roma Äldreboende", 56, 54.8, 45.6, 2])
+    ws.append([None, None, None, None, None, None])
+    ws.append([5200308, "Syrengården", 23, 20.1 + 2.1, 50, None])  # 22.200000000000003: Excel shows 22,2
     p = tmp_path / "bemanning.xlsx"
     wb.save(p)
     df = sofstat.read_staffing(p, period="2025-03")
-    assert df["employees"].tolist() == [1555, 56]
-    assert df["fte"].tolist() == [1498.42, 54.8]
-    assert df["managers"].tolist() == [1, 2]
-    assert df["level"].tolist() == ["nämnd", "enhet"]
+    assert df["employees"].tolist() == [1555, 56, 23]
+    assert df["fte"].tolist() == [1498.42, 54.8, 22.2]
+    assert df["managers"].tolist() == [1, 2, 1]
+    assert df["level"].tolist() == ["board", "unit", "unit"]
+    assert df["unit_code"].tolist() == ["52", "5200307", "5200308"]
+    assert df.attrs["read"].lines[:, 0].tolist() == [2, 3, 5]
+
+
+def test_xlsx_with_a_wrong_declared_size_reads_only_its_cells(tmp_path):
+    """Found by the fuzzer: a sheet declaring A1:XFD1048576 made every row 16 384 cells (seconds per file)."""
+    import io
+    import re
+    import time
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(
+        [
+            "enhetskod",
+            "enhetsnamn",
+            "antal_tillsvidareanställda",
+            "antal_årsarbetare",
+            "medelålder",
+            "antal_chefer",
+        ]
+    )
+    for code, name, emp, fte, age, managers in PUBLISHED:
+        ws.append([code, name, emp, fte, age, managers if managers > 1 else None])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    p = tmp_path / "bemanning_2024-03.xlsx"
+    with zipfile.ZipFile(buffer) as zin, zipfile.ZipFile(p, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', data)
+            zout.writestr(info, data)
+    start = time.perf_counter()
+    df = sofstat.read_staffing(p)
+    print(f"read in {time.perf_counter() - start:.3f} s")  # was about 1 s for 68 rows; no limit asserted
+    got = df[["unit_code", "unit_name", "employees", "fte", "mean_age", "managers"]].values.tolist()
+    assert got == [list(r) for r in PUBLISHED]
+    table = read_table(p, CSV_COLUMNS)
+    assert table.cells[2] == "52;Socialnämnd;1555;1498.42;47.2"  # the cells it has, not 16 384
 
 
 def test_result_is_a_plain_dataframe(staffing):
     assert isinstance(staffing, pd.DataFrame)
     assert staffing.index.tolist() == list(range(68))
+
+
+def test_hostile_fixture_names_are_read_as_plain_text():
+    """The hostile copy of Table 3 (tests/fixtures/hostile) reads as 68 rows, names kept verbatim."""
+    df = sofstat.read_staffing(HOSTILE / "2024-03" / "tabell3_fientlig_2024-03.txt")
+    assert len(df) == 68
+    by = df.set_index("unit_code")["unit_name"]
+    assert by["5200102"] == '<a href="javascript:alert(5)">x</a>'
+    assert by["5200305"] == '<b onmouseover="alert(6)">Fet</b>'
+    assert by["5200307"] == "<script>alert(7)</script>"
+    assert by["5200409"] == "$\\alpha$ & \"citat\" 'apostrof'"
+    assert by["5200602"] == "=SUM(A1:A9)"
+    original = sofstat.read_staffing(TABLE3)
+    numbers = ["unit_code", "employees", "fte", "mean_age", "managers"]
+    pd.testing.assert_frame_equal(df[numbers], original[numbers])

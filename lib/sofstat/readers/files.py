@@ -1,4 +1,4 @@
-"""Bytes of an input file and their text: the part of reading that needs no pandas.
+"""Bytes of an input file and their text (or a workbook's cells): the part of reading that needs no pandas.
 
 Used by every reader through :mod:`.source`, and by the catalogue directly
 (so that the report command can read its catalogue before pandas is loaded).
@@ -6,7 +6,9 @@ Used by every reader through :mod:`.source`, and by the catalogue directly
 
 from __future__ import annotations
 
+import io
 import os
+import zipfile
 from pathlib import Path
 
 from .. import config
@@ -84,3 +86,53 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.1 * len(odd):
         return "utf-16-be"
     return None
+
+
+def xlsx_rows(name: str, data: bytes) -> list[tuple[int, list[object]]]:
+    """Every row ``(number, cells)`` of the first worksheet; any damage is an :class:`InputError`."""
+    from openpyxl import load_workbook  # only for workbooks: keeps `import sofstat` light
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:  # sizes as declared: zipfile reads no more
+            unpacked = sum(info.file_size for info in z.infolist())
+        if unpacked > config.MAX_FILE_BYTES:
+            raise InputError(
+                name, None, "", f"unpacks to {unpacked} bytes, more than the {config.MAX_FILE_BYTES} accepted"
+            )
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            if not wb.worksheets:
+                raise InputError(name, None, "", "the workbook has no worksheet")
+            sheet = wb.worksheets[0]
+            if hasattr(sheet, "reset_dimensions"):
+                # the size a workbook declares may be wrong (A1:XFD1048576): read the cells it has
+                sheet.reset_dimensions()
+            rows = []
+            for i, cells in enumerate(sheet.iter_rows(), start=1):
+                values = []
+                for c in cells:
+                    v = getattr(c, "value", None)
+                    # a cell formatted as a percentage holds 0.702 for 70,2 %
+                    if isinstance(v, int | float) and "%" in (getattr(c, "number_format", "") or ""):
+                        v = f"{v * 100:.10g} %"
+                    values.append(v)
+                rows.append((i, values))
+                if i > 10_000_000:
+                    raise InputError(name, i, "", "more than 10 000 000 rows")
+            return rows
+        finally:
+            wb.close()
+    except InputError:
+        raise
+    except Exception as exc:  # openpyxl, zipfile and zlib raise many kinds for a damaged file
+        reason = f"{type(exc).__name__}: {exc}"[:200]
+        raise InputError(name, None, "", f"not a readable .xlsx file ({reason})") from None
+
+
+def cell_text(value: object) -> str:
+    """Text of a worksheet cell: numbers to the 15 significant digits Excel keeps, None as ''."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else format(value, ".15g")
+    return str(value)

@@ -59,8 +59,9 @@ def parse_number(text: str, *, integer: bool = False) -> float | int:
     return sign * float(f"{digits}.{frac or 0}")
 
 
-#: A cell that is plainly a number (read in bulk); any other cell is read by :func:`parse_number`.
-_PLAIN = r"[0-9]{1,15}(?:[,.][0-9]{1,15})?"
+#: A cell that is plainly a number (read in bulk): at most 16 characters, so at most 15 digits.
+#: Any other cell is read by :func:`parse_number`.
+_PLAIN = r"[0-9]{1,15}|(?=.{3,16}$)[0-9]+[,.][0-9]+"
 
 
 def parse_column(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -78,12 +79,12 @@ def parse_column(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         out = values.to_numpy(dtype="float64", na_value=np.nan, copy=True)
         return out, ~np.isfinite(out) & ~np.isnan(out)
-    text = values.astype("str").fillna("").str.strip()
-    plain = (text.str.fullmatch(_PLAIN).fillna(False) & (text.str.len() <= MAX_DIGITS + 1)).to_numpy(bool)
+    text = values.astype("str").fillna("")
+    plain = text.str.fullmatch(_PLAIN).fillna(False).to_numpy(bool)
     quick = np.full(len(values), np.nan)
     if plain.any():
         quick[plain] = pd.to_numeric(text[plain].str.replace(",", ".", regex=False)).to_numpy("float64")
-    slow = np.flatnonzero(~plain & (text != "").to_numpy(bool))
+    slow = np.flatnonzero(~plain & (text != "").to_numpy(bool))  # parse_number strips spaces
     bad = np.zeros(len(values), dtype=bool)
     items = text.to_numpy()
     for i in slow.tolist():

@@ -58,7 +58,7 @@ _ROW_NUMBERS = re.compile(
 # A line that begins with five or more digits begins a row (or a damaged one), never a wrapped name.
 _LONG_NUMBER_START = re.compile(r" *[0-9]{5}")
 _MINUS = frozenset("-\u2212\u2013")
-#: Most digits in the FTE or mean age that the fast pass reads (see numbers.MAX_DIGITS).
+#: Longest FTE or mean age (comma included) the fast pass reads; longer ones go slow (numbers.MAX_DIGITS).
 _FAST_MAX_CHARS = 16
 # How far an FTE may exceed the headcount and still be read as a (bad) row
 # rather than as a sign that a digit belongs to the name (see _split_numbers).
@@ -137,9 +137,9 @@ def _name_problem(name: str) -> str | None:
     """Why ``name`` cannot be a unit name (None when it can)."""
     if not _LETTER.search(name):
         return "the unit name has no letter"
-    if _ROW_NUMBERS.search(name):
+    if ("," in name or "." in name) and _ROW_NUMBERS.search(name):  # (a decimal is needed: fast first)
         return "the name holds a headcount, FTE and mean age: two rows on one line?"
-    if name.rsplit(" ", 1)[-1] in _MINUS:
+    if name[-1:] in _MINUS and name[-2:-1] in ("", " "):
         return "a minus sign stands apart from the headcount"
     return None
 
@@ -235,14 +235,21 @@ def _parse(line: str):
     return m.group(1), clean, *values, 1 if n is None else n
 
 
-def read_published(text: Text) -> tuple[Rows, str | None]:
+def read_published(text: Text, problems: Problems | None = None) -> tuple[Rows, str | None]:
     """Read the published text; return the rows (with debris) and the period of the title.
+
+    Args:
+        text: the decoded text.
+        problems: where to add the problems (the caller raises them, with its
+            own); by default they are raised here.
 
     Raises:
         InputError: with every line that is neither a row, a continuation nor
-            known debris, and every row that starts like one but cannot be read.
+            known debris, and every row that starts like one but cannot be read
+            (only when ``problems`` is not given).
     """
-    problems = Problems(text.name)
+    own = problems is None
+    problems = Problems(text.name) if own else problems
     lines = text.lines
     flat = re.sub(r" {2,}", " ", normalise_spaces("\n".join(lines)))
     found = _LINE.findall(flat)
@@ -261,7 +268,8 @@ def read_published(text: Text) -> tuple[Rows, str | None]:
         rows.add(code, name, emp_v, fte_v, float(age.replace(",", ".")), 1, i + 1, i + 1)
         claimed[i] = True
     _read_rest(lines, claimed, rows, problems)
-    problems.raise_if_any()
+    if own:
+        problems.raise_if_any()
     order = sorted(range(len(rows.code)), key=rows.first.__getitem__)
     if order != list(range(len(order))):
         rows = _reorder(rows, order)
@@ -288,7 +296,7 @@ def _read_rest(lines: list[str], claimed: list[bool], rows: Rows, problems: Prob
                 problems.add(i + 1, line, _not_a_row(line))
             i += 1
             continue
-        used, joined, parsed, reason = [i], line, None, ""
+        used, joined, parsed, reason, joined_reason = [i], line, None, "", ""
         try:
             parsed = _parse(line)
         except _Unreadable as exc:
@@ -304,11 +312,12 @@ def _read_rest(lines: list[str], claimed: list[bool], rows: Rows, problems: Prob
                 used.append(j)
                 try:
                     parsed = _parse(joined)
-                except _Unreadable:
-                    pass
+                except _Unreadable as wrapped:
+                    if wrapped.reason != reason:
+                        joined_reason = f"; with the next line as a wrapped name: {wrapped.reason}"
                 j += 1
         if parsed is None:
-            problems.add(i + 1, line, f"starts like a row but cannot be read: {reason}")
+            problems.add(i + 1, line, f"starts like a row but cannot be read: {reason}{joined_reason}")
             i += 1
             continue
         code, name, emp, fte, age, managers = parsed

@@ -5,7 +5,7 @@ Two CSV shapes (Swedish Excel conventions, or ``.xlsx``):
 - monthly hours: ``månad;grupp;sjuktimmar;ordinarie_timmar[;antal_anställda]``
   with ``månad`` as ``YYYY-MM``;
 - published rates: ``år;grupp;sjuktal[;antal_anställda[;publicerad[;källa]]]``
-  (percent); ``publicerad`` = ``ja`` marks a rate already published by its
+  (percent, ``%`` after the number optional); ``publicerad`` = ``ja`` marks a rate already published by its
   source (``källa``), which the report cites as published.
 """
 
@@ -110,6 +110,8 @@ def read_sick_leave(source: src.Source) -> pd.DataFrame:
         year = f["år"]
         ok = year.str.fullmatch(config.YEAR_PATTERN).fillna(False).to_numpy(bool)
         problems.rows(table, ~ok, lambda i: f"year {year.iloc[i][:20]!r} is not a four-digit year")
+        cell = f["sjuktal"]  # a percentage: one % sign after the number is allowed (and a workbook's % cells)
+        f["sjuktal"] = cell.where(~cell.str.endswith("%"), cell.str.slice(0, -1).str.rstrip())
         rate = table.numbers("sjuktal", problems, "sjuktal")
         problems.rows(table, rate < 0, "negative sjuktal")
         problems.rows(table, rate > 100, lambda i: f"rate {rate[i]:g} % above 100")

@@ -28,7 +28,7 @@ import pandas as pd
 
 from .. import config
 from ..errors import InputError, Problem
-from .files import decode, read_bytes
+from .files import cell_text, decode, read_bytes, xlsx_rows
 from .numbers import SPACES, normalise_spaces, parse_column, why_not_a_number
 
 Source = str | os.PathLike[str] | bytes
@@ -257,7 +257,8 @@ def _parse_csv(body: str, skip: int, columns: list[str], text: Text, problems: P
         if line.count(";") >= width:
             cells = line.split(";")
             if any(c.strip() for c in cells[width:]):
-                problems.add(i, line, f"{len(cells)} cells but the header has {width}")
+                hint = " (a cell may not hold a ;, not even in quotes)" if '"' in line else ""
+                problems.add(i, line, f"{len(cells)} cells but the header has {width}{hint}")
     problems.raise_if_any()
     n_lines = len(text.lines) - skip
     if n_lines <= 0:
@@ -290,23 +291,23 @@ def _parse_csv(body: str, skip: int, columns: list[str], text: Text, problems: P
 
 def _read_xlsx(path: Path, required: list[str], optional: list[str], text_columns) -> Table:
     name, path, data = read_bytes(path)
-    rows = _xlsx_rows(name, data)
-    head = next((k for k, (_, cells) in enumerate(rows) if any(_cell_text(c).strip() for c in cells)), None)
+    rows = xlsx_rows(name, data)
+    head = next((k for k, (_, cells) in enumerate(rows) if any(cell_text(c).strip() for c in cells)), None)
     if head is None:
         raise InputError(name, None, "", "no header and no rows")
     line, header = rows[head]
-    columns = _check_header(name, line, ";".join(_cell_text(c) for c in header), header, required, optional)
+    columns = _check_header(name, line, ";".join(cell_text(c) for c in header), header, required, optional)
     body = rows[head + 1 :]
     width = len(columns)
     problems = Problems(name)
-    texts = {ln: ";".join(_cell_text(c) for c in cells) for ln, cells in body}
+    texts = {ln: ";".join(cell_text(c) for c in cells) for ln, cells in body}
     for ln, text in texts.items():  # the bounds of text files hold for worksheet rows too
         _check_line(ln, text, problems)
     for ln, cells in body:
-        if len(cells) > width and any(_cell_text(c).strip() for c in cells[width:]):
+        if len(cells) > width and any(cell_text(c).strip() for c in cells[width:]):
             problems.add(ln, texts[ln], f"{len(cells)} cells but the header has {width}")
     problems.raise_if_any()
-    padded = [[_cell_text(c) for c in cells[:width]] + [""] * (width - len(cells)) for _, cells in body]
+    padded = [[cell_text(c) for c in cells[:width]] + [""] * (width - len(cells)) for _, cells in body]
     frame = pd.DataFrame(padded, columns=columns, dtype="str") if padded else _empty(columns)
     line_numbers = np.array([ln for ln, _ in body], dtype="int64")
     table = Table(name, path, columns, frame, line_numbers, None, texts)
@@ -369,58 +370,6 @@ def _check_header(
     return cols
 
 
-def _xlsx_rows(name: str, data: bytes) -> list[tuple[int, list[object]]]:
-    """Every row of the first worksheet; any damage is an :class:`InputError`."""
-    import zipfile
-
-    from openpyxl import load_workbook  # only for workbooks: keeps `import sofstat` light
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:  # sizes as declared: zipfile reads no more
-            unpacked = sum(info.file_size for info in z.infolist())
-        if unpacked > config.MAX_FILE_BYTES:
-            raise InputError(
-                name, None, "", f"unpacks to {unpacked} bytes, more than the {config.MAX_FILE_BYTES} accepted"
-            )
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            if not wb.worksheets:
-                raise InputError(name, None, "", "the workbook has no worksheet")
-            sheet = wb.worksheets[0]
-            if hasattr(sheet, "reset_dimensions"):
-                # the size a workbook declares may be wrong (A1:XFD1048576): read the cells it has
-                sheet.reset_dimensions()
-            rows = []
-            for i, cells in enumerate(sheet.iter_rows(), start=1):
-                values = []
-                for c in cells:
-                    v = getattr(c, "value", None)
-                    # a cell formatted as a percentage holds 0.702 for 70,2 %
-                    if isinstance(v, int | float) and "%" in (getattr(c, "number_format", "") or ""):
-                        v = f"{v * 100:.10g} %"
-                    values.append(v)
-                rows.append((i, values))
-                if i > 10_000_000:
-                    raise InputError(name, i, "", "more than 10 000 000 rows")
-            return rows
-        finally:
-            wb.close()
-    except InputError:
-        raise
-    except Exception as exc:  # openpyxl, zipfile and zlib raise many kinds for a damaged file
-        reason = f"{type(exc).__name__}: {exc}"[:200]
-        raise InputError(name, None, "", f"not a readable .xlsx file ({reason})") from None
-
-
-def _cell_text(value: object) -> str:
-    """Text of a worksheet cell: numbers to the 15 significant digits Excel keeps, None as ''."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else format(value, ".15g")
-    return str(value)
-
-
 def period_from_path(path: Path | None) -> str | None:
     """Return ``YYYY-MM`` found in the path (file name first, then folders)."""
     if path is None:
@@ -463,4 +412,4 @@ def _bad_cells(table: Table, column: str) -> np.ndarray:
     s = table.frame[column]
     if pd.api.types.is_numeric_dtype(s.dtype):
         return np.zeros(len(s), dtype=bool)
-    return (s.astype("str").fillna("").str.strip() != "").to_numpy()
+    return (s.astype("str").fillna("") != "").to_numpy()  # cells are stripped already

@@ -43,9 +43,7 @@ CSV_COLUMNS = [
     "antal_chefer",
 ]
 _CODE = re.compile(config.UNIT_CODE_PATTERN)
-_LEVELS = {
-    len(c): lvl for c, lvl in (("52", Level.BOARD), ("52001", Level.DEPARTMENT), ("5200101", Level.UNIT))
-}
+_LEVELS = {n: Level.of_code("0" * n) for n in config.CODE_LENGTHS}
 
 
 class ReadLog:
@@ -65,12 +63,16 @@ class ReadLog:
         return self
 
 
-def _read_tabular(source: src.Source) -> tuple[Rows, src.Table]:
-    """Read the CSV / XLSX form, checking every cell; return the rows and the table."""
+def _read_tabular(source: src.Source, problems: src.Problems) -> tuple[Rows, src.Table]:
+    """Read the CSV / XLSX form, checking every cell; return the rows and the table.
+
+    A problem with a cell is added to ``problems`` and its row left out of the rows.
+    """
     table = src.read_table(
         source, CSV_COLUMNS, text_columns={"enhetskod", "enhetsnamn", "antal_tillsvidareanställda"}
     )
-    problems = src.Problems(table.name)
+    problems.name = table.name
+    before = len(problems.items)
     f = table.frame
     codes, names = f["enhetskod"], f["enhetsnamn"]
     problems.rows(
@@ -103,14 +105,16 @@ def _read_tabular(source: src.Source) -> tuple[Rows, src.Table]:
             problems.add(
                 int(table.lines[i]), table.row_text(i), "headcount marked * but no number of managers"
             )
-    problems.raise_if_any()
+    bad_lines = {p.line for p in problems.items[before:]}
+    keep = ~np.isin(table.lines, list(bad_lines))
     rows = Rows()
-    rows.code = codes.tolist()
-    rows.name = clean.tolist()
-    rows.employees = emp.to_numpy(dtype="float64", na_value=-1).astype("int64").tolist()
-    rows.fte, rows.age = fte.tolist(), age.tolist()
-    rows.managers = np.nan_to_num(managers, nan=1.0).astype("int64").tolist()
-    rows.first = rows.last = table.lines.tolist()
+    rows.code = codes[keep].tolist()
+    rows.name = clean[keep].tolist()
+    rows.employees = emp[keep].to_numpy(dtype="float64", na_value=-1).astype("int64").tolist()
+    rows.fte, rows.age = fte[keep].tolist(), age[keep].tolist()
+    rows.managers = np.nan_to_num(managers[keep], nan=1.0).astype("int64").tolist()
+    rows.first = table.lines[keep].tolist()
+    rows.last = list(rows.first)
     return rows, table
 
 
@@ -121,9 +125,8 @@ def _bad(table: src.Table, column: str) -> np.ndarray:
     return (s.astype("str").fillna("") != "").to_numpy()
 
 
-def _check_rows(rows: Rows, name: str, text_of) -> None:
-    """Every impossible value and repeated code, as one InputError listing them all."""
-    problems = src.Problems(name)
+def _check_rows(rows: Rows, text_of, problems: src.Problems) -> None:
+    """Add every impossible value and repeated code to ``problems``."""
     emp = np.asarray(rows.employees, dtype="float64")
     fte = np.asarray(rows.fte, dtype="float64")
     age = np.asarray(rows.age, dtype="float64")
@@ -145,15 +148,15 @@ def _check_rows(rows: Rows, name: str, text_of) -> None:
         for k in np.flatnonzero(mask).tolist():
             problems.add(rows.first[k], text_of(k), reason(k))
     codes = pd.Series(rows.code, dtype="str")
-    first_of = {}
-    for k in np.flatnonzero(codes.duplicated().to_numpy()).tolist():
-        first = first_of.setdefault(rows.code[k], rows.code.index(rows.code[k]))
-        problems.add(
-            rows.first[k],
-            text_of(k),
-            f"duplicate unit code {rows.code[k]} (first on line {rows.first[first]})",
-        )
-    problems.raise_if_any()
+    repeated = np.flatnonzero(codes.duplicated().to_numpy())
+    if len(repeated):  # the first row of each code, found once (not searched for every repeat)
+        firsts = codes.drop_duplicates()
+        first_line = dict(zip(firsts.tolist(), np.asarray(rows.first)[firsts.index].tolist(), strict=True))
+        for k in repeated.tolist():
+            code = rows.code[k]
+            problems.add(
+                rows.first[k], text_of(k), f"duplicate unit code {code} (first on line {first_line[code]})"
+            )
 
 
 def read_staffing(source: src.Source, period: str | None = None) -> pd.DataFrame:
@@ -186,24 +189,29 @@ def read_staffing(source: src.Source, period: str | None = None) -> pd.DataFrame
     """
     tabular = not src.is_text_source(source) and Path(source).suffix.lower() in {".csv", *src.XLSX_SUFFIXES}
     title_period = None
+    problems = src.Problems(str(source))
     if tabular:
-        rows, table = _read_tabular(source)
+        rows, table = _read_tabular(source, problems)
         name, path = table.name, table.path
 
         def text_of(k):
-            return table.row_text(k)
+            line = rows.first[k]
+            return table.source_text.line(line) if table.source_text else table.cells.get(line, "")
 
     else:
         text = src.load_text(source)
-        rows, title_period = read_published(text)
+        problems.name = text.name
+        rows, title_period = read_published(text, problems)
         name, path = text.name, text.path
 
         def text_of(k):
             return rows.texts.get(k, text.line(rows.first[k]))
 
+    # the rows that could be read are checked too, so that every problem is listed at once
+    _check_rows(rows, text_of, problems)
+    problems.raise_if_any()
     if not rows.code:
         raise InputError(name, None, "", "no table rows found")
-    _check_rows(rows, name, text_of)
     if period is None:
         period = src.period_from_path(path) or title_period
     if period is None:
