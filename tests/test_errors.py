@@ -774,3 +774,11 @@ def test_a_table_pasted_twice_lists_every_repeated_code_with_its_first_line(tabl
     assert len(exc.problems) == 68
     assert exc.problems[0].reason == "duplicate unit code 52 (first on line 10)"
     assert exc.problems[-1].line == 277 and exc.problems[-1].reason.endswith("(first on line 142)")
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u2066", "\u202a"])
+def test_bidirectional_override_in_a_name_is_refused(table3_text, char):
+    text = table3_text.replace("5200306 Kilåkern", f"5200306 Kil{char}åkern", 1)
+    with pytest.raises(InputError, match=rf"control character U\+{ord(char):04X} in the line") as info:
+        sofstat.read_staffing(text)
+    assert info.value.line == _line_no(text, "5200306 Kil")

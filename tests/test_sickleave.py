@@ -7,6 +7,7 @@ a small month, unknown size unless published) is tested in test_disclosure.py.
 from __future__ import annotations
 
 import pytest
+from openpyxl import Workbook
 
 from sofstat import InputError, accumulated_sick_rate, config
 from sofstat.analysis.sickleave import combine, yearly_rates
@@ -98,24 +99,12 @@ def test_rates_shape_in_each_encoding(tmp_path, encoding):
         accumulated_sick_rate(df)
 
 
-_PERCENT_SIGN = pytest.mark.xfail(
-    strict=True,
-    raises=InputError,
-    reason="regression in readers/sickleave.py: the old reader took '3,1 %' (removesuffix('%')); "
-    "the new one rejects it, and so an xlsx rate cell formatted as a percentage (source.py makes it '3.1 %')",
-)
-
-
-@_PERCENT_SIGN
 def test_rate_with_percent_sign(tmp_path):
     p = _write(tmp_path, "år;grupp;sjuktal;antal_anställda\n2024;enhetschefer;3,1 %;69\n")
     assert read_sick_leave(p)["rate"].tolist() == [3.1]
 
 
-@_PERCENT_SIGN
 def test_xlsx_rate_formatted_as_percent(tmp_path):
-    from openpyxl import Workbook
-
     wb = Workbook()
     wb.active.append(["år", "grupp", "sjuktal"])
     wb.active.append([2024, "enhetschefer", 0.031])

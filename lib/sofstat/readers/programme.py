@@ -184,7 +184,7 @@ def read_activities(source: src.Source, known_needs: set[str] | None = None) -> 
         ~(dept.str.fullmatch("[0-9]{5}").fillna(False) | (dept == "")).to_numpy(bool),
         "avdelning must be a 5-digit department code or empty",
     )
-    for col in ("planerad", "genomford"):
+    for col in ACTIVITY_HEADER[5:7]:  # the planned and done dates
         ok = _dates_ok(f[col], empty_ok=True)
         problems.rows(
             table,

@@ -34,7 +34,9 @@ from .numbers import SPACES, normalise_spaces, parse_column, why_not_a_number
 Source = str | os.PathLike[str] | bytes
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 #: Control characters (C0 but tab and line feed, DEL, C1) and the Unicode line and paragraph separators.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+# Control characters, line and paragraph separators, and the bidirectional embeddings,
+# overrides and isolates, which could make a name read backwards on the page
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _PERIOD_IN_PATH = re.compile(r"(?<![0-9])(" + config.YEAR_PATTERN + r")-(0[1-9]|1[0-2])(?![0-9])")
 
 
