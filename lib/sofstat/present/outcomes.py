@@ -44,7 +44,7 @@ def survey_table(wide: pd.DataFrame, questions: pd.DataFrame, min_respondents: i
             "Publicerat av källan": ["ja" if p else "nej" for p in wide["published"]],
         }
     )
-    hidden_text = f"visas inte (färre än {min_respondents} svarande eller okänt antal)"
+    hidden_text = "visas inte (få eller okänt antal svarande)"
     shown = {
         "Positiv (4–5), %": [
             hidden_text if hd else (fmt_approx(v) if a else None)

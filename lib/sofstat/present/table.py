@@ -124,12 +124,15 @@ class Table:
             cells = []
             for k, c in enumerate(cols):
                 cls = self.column(c).css
+                text = self.cell_text(c, i)
+                if cls == "tal" and " " in text and len(text) > 14:
+                    cls = "tal bryt"  # words in a number column (e.g. why a value is hidden) may wrap
                 tag = (
                     '<th scope="row" class="{cls}">{t}</th>'
                     if k == 0 and self.row_headers
                     else '<td class="{cls}">{t}</td>'
                 )
-                cells.append(h(tag, cls=cls, t=self.cell_text(c, i)))
+                cells.append(h(tag, cls=cls, t=text))
             rows.append(h("<tr>{c}</tr>", c=join(cells)))
         notes = join(h('<p class="fotnot">{n}</p>', n=n) for n in self.footnotes)
         return h(
