@@ -82,12 +82,28 @@ def test_approximate_band():
         (61.0, Verdict.NOT_ASSESSABLE),  # inside, though lower
         (66.7, Verdict.NOT_ASSESSABLE),
         (70.8, Verdict.NOT_ASSESSABLE),  # 70,8 < 70,833…
-        (72.0, Verdict.RIGHT_WAY),  # above the band
-        (55.0, Verdict.WRONG_WAY),  # below it
+        (72.0, Verdict.NOT_ASSESSABLE),  # above the band, but 72 % of 60 is 59,6–81,8 %: overlaps it
+        (55.0, Verdict.NOT_ASSESSABLE),  # below, but 42,5–66,9 % overlaps the band
     ],
 )
 def test_change_from_an_approximate_baseline(latest, expected):
     assert verdict(SURVEY, TWO_THIRDS, Value(latest, respondents=60), only_baseline=False) == expected
+
+
+@pytest.mark.parametrize(
+    ("latest", "expected"),
+    [
+        (72.0, Verdict.NOT_ASSESSABLE),  # 72 % of 1 200 is 69,4–74,5 %: still reaches into 58,3–70,8
+        (75.0, Verdict.RIGHT_WAY),  # 72,5–77,4 %: wholly above the band
+        (55.0, Verdict.WRONG_WAY),  # 52,2–57,8 %: wholly below it
+    ],
+)
+def test_change_from_an_approximate_baseline_needs_the_whole_interval_outside(latest, expected):
+    assert verdict(SURVEY, TWO_THIRDS, Value(latest, respondents=1200), only_baseline=False) == expected
+    # without a number of respondents the share is taken as it stands: outside the band, it moved
+    assert verdict(SURVEY, TWO_THIRDS, Value(latest), only_baseline=False) == (
+        Verdict.RIGHT_WAY if latest > 70.9 else Verdict.WRONG_WAY
+    )
 
 
 def test_two_approximate_values():
@@ -187,13 +203,16 @@ def test_synthetic_movement_table(synthetic):
     assert "sick.avdelningschefer" not in m.index  # 8 employees: hidden
 
     survey = m.loc[[i for i in m.index if i.startswith("survey.")]]
-    assert survey["verdict"].to_dict() == {
-        "survey.leder_arbetsgruppen.medarbetare": "not_assessable",  # ca 2/3 -> 70,2 %
-        "survey.delaktig_beslut.medarbetare": "not_assessable",  # ca 2/3 -> 61,0 %
-        "survey.rimlig_stress.chefer": "baseline_only",  # no 2024 figure
-        "survey.aterhamtning.chefer": "right_way",  # ca 2/3 -> 72,0 %
-        "survey.kompetensutveckling.chefer": "not_assessable",  # ca 2/3 -> 66,7 %
-    }
+    assert (
+        survey["verdict"].to_dict()
+        == {
+            "survey.leder_arbetsgruppen.medarbetare": "not_assessable",  # ca 2/3 -> 70,2 %
+            "survey.delaktig_beslut.medarbetare": "not_assessable",  # ca 2/3 -> 61,0 %
+            "survey.rimlig_stress.chefer": "baseline_only",  # no 2024 figure
+            "survey.aterhamtning.chefer": "not_assessable",  # ca 2/3 -> 72,0 % of 60: 59,6–81,8 % overlaps the band
+            "survey.kompetensutveckling.chefer": "not_assessable",  # ca 2/3 -> 66,7 %
+        }
+    )
     assert (survey["significance"] == Significance.NOT_TESTED).all()  # approximate baseline: no test
     assert survey["baseline_approximate"].all() and not survey["latest_approximate"].any()
 

@@ -254,7 +254,7 @@ def test_programme_tables(baseline):
     status = programme.status_table(prog, names).formatted().set_index("Avdelning")
     assert status.loc["Totalt", "Befintlig"] == "13" and status.loc["Totalt", "Totalt"] == "16"
     needs = programme.needs_table(prog, prog.dialogues).formatted()
-    assert len(needs) == 51 and set(needs["Aktivitet finns"]) == {"nej"}
+    assert len(needs) == 51 and set(needs["Aktivitet"]) == {"ingen aktivitet ännu"}
     assert programme.changes_text(prog, None).plain.startswith("Utgångsläget")
 
 

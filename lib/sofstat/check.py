@@ -28,6 +28,13 @@ ROLE_READERS = {
     "sick_leave": sickleave.read_sick_leave,
     "activities": programme.read_activities,
 }
+#: Reference files every report reads, whatever the period.
+REFERENCE_FILES = [
+    ("survey_questions", survey.read_questions, config.SURVEY_QUESTIONS_FILE),
+    ("plan_dialogues", programme.read_dialogues, programme.DIALOGUES),
+    ("plan_needs", programme.read_needs, programme.NEEDS),
+    ("plan_conclusions", programme.read_conclusions, programme.CONCLUSIONS),
+]
 #: Readers tried, in order, for a CSV or workbook of unknown kind (the header decides).
 BY_HEADER = [
     ("staffing", staffing.read_staffing),
@@ -99,7 +106,15 @@ def check_file(path: str | Path) -> Result:
                 )
             ],
         )
+    if not p.exists():
+        return Result(shown, "missing", None, [Problem(shown, None, "", "no such file")])
     return _run(shown, "staffing", staffing.read_staffing, p)
+
+
+def _cross_checks(p) -> None:
+    """What only the inputs together can show: the map against Table 1, targets, the register."""
+    _ = p.spm, p.movement, p.programme
+    return None
 
 
 def check_period(catalog: cat.Catalog, key: str | None) -> list[Result]:
@@ -112,29 +127,24 @@ def check_period(catalog: cat.Catalog, key: str | None) -> list[Result]:
                 continue
             seen.add(path)
             results.append(_run(config.display_path(path), role, ROLE_READERS[role], path))
-    for kind, reader in BY_HEADER[-4:]:
-        results.append(_run(kind, kind, reader))
+    for kind, reader, path in REFERENCE_FILES:
+        results.append(_run(config.display_path(path), kind, reader))
     if all(r.ok for r in results):
         combined = PeriodResults(catalog, period, catalog.thresholds)
-        results.append(
-            _run(
-                "cross-checks", "cross-checks", lambda: [combined.spm, combined.movement, combined.programme]
-            )
-        )
+        results.append(_run("the inputs together", "cross-checks", _cross_checks, combined))
     return results
 
 
 def main(args) -> int:
     """Entry point of ``sofstat check``; 0 when everything is readable, else 1."""
-    if args.period or not args.paths:
+    results = [check_file(p) for p in args.paths]
+    if args.period or args.catalog or not args.paths:
         catalog = cat.load_catalog(config.resolve(args.catalog) if args.catalog else None)
-        results = check_period(catalog, args.period)
-    else:
-        results = [check_file(p) for p in args.paths]
+        results += check_period(catalog, args.period)
     bad = 0
     for r in results:
         if r.ok:
-            rows = f", {r.rows} rows" if r.rows is not None else ""
+            rows = f", {r.rows} row{'s' if r.rows != 1 else ''}" if r.rows is not None else ""
             print(f"ok       {r.path} ({r.kind}{rows})")
             continue
         bad += 1

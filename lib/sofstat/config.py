@@ -32,8 +32,7 @@ PLAN_DIR = RAW_DIR / "plan_2024-06"
 MIN_EMPLOYEES_AGE = 5
 #: Survey results are hidden for fewer respondents than this.
 MIN_RESPONDENTS = 5
-#: Sick leave is hidden for groups of this many employees or fewer
-#: (the rule for sick leave in Swedish annual accounts).
+#: Sick leave is hidden for groups of this many employees or fewer.
 MAX_HIDDEN_SICK_LEAVE = 10
 #: The thresholds by the one name the catalogue, notebooks and report use.
 THRESHOLDS = {
@@ -83,8 +82,12 @@ CONFIDENCE = 0.95
 #: Simple fractions a source may use for "ungefär ..." (in percent); a value
 #: said as one of them lies between the midpoints to its neighbours.
 APPROXIMATE_FRACTIONS = (25.0, 100 / 3, 50.0, 200 / 3, 75.0)
-#: Share of the planned time that must have passed for "i fas" to need progress.
-ON_TRACK_TOLERANCE = 0.0
+#: How close (percentage points) a share must be to one of those fractions to be said as it.
+FRACTION_TOLERANCE = 0.05
+#: The band of an approximate share that is not one of those fractions (± percentage points).
+APPROXIMATE_FALLBACK_BAND = 5.0
+#: Table 1's row for departments the guideline does not name (the guideline's own words).
+GUIDELINE_OTHER_AREA = "Övriga områden inom socialförvaltningen"
 
 
 def resolve(path: str | os.PathLike[str]) -> Path:

@@ -88,6 +88,7 @@ class Verdict(StrEnum):
     WRONG_WAY = "wrong_way"
     UNCHANGED = "unchanged"
     NOT_ASSESSABLE = "not_assessable"  # an approximate value moved less than its band
+    NOT_SIGNIFICANT = "not_significant"  # a survey change within what chance gives
     NOT_COMPARABLE = "not_comparable"  # the values cover different parts of the year
     BASELINE_ONLY = "baseline_only"
     MISSING = "missing"
@@ -194,6 +195,7 @@ SWEDISH: dict[type[StrEnum], dict[StrEnum, str]] = {
         Verdict.WRONG_WAY: "åt fel håll",
         Verdict.UNCHANGED: "oförändrat",
         Verdict.NOT_ASSESSABLE: "ej bedömbart (inom det ungefärliga värdets marginal)",
+        Verdict.NOT_SIGNIFICANT: "ingen säkerställd förändring (inom slumpens marginal)",
         Verdict.NOT_COMPARABLE: "ej jämförbart (olika delar av året)",
         Verdict.BASELINE_ONLY: "endast utgångsläge hittills",
         Verdict.MISSING: "saknas för någon period",
@@ -236,6 +238,24 @@ SWEDISH: dict[type[StrEnum], dict[StrEnum, str]] = {
     },
 }
 
+#: Plural forms, for counts ("2 planerade"): the singular is in :data:`SWEDISH`.
+PLURAL: dict[type[StrEnum], dict[StrEnum, str]] = {
+    ActivityStatus: {
+        ActivityStatus.IN_PLACE: "befintliga",
+        ActivityStatus.PLANNED: "planerade",
+        ActivityStatus.ONGOING: "pågående",
+        ActivityStatus.DONE: "genomförda",
+        ActivityStatus.CANCELLED: "inställda",
+    },
+}
+
+
+def counted(n: int, code: StrEnum) -> str:
+    """``n`` and the label of ``code`` agreeing with it: ``1 genomförd``, ``2 genomförda``."""
+    word = SWEDISH[type(code)][code] if n == 1 else PLURAL[type(code)][code]
+    return f"{n} {word}"
+
+
 #: Swedish month names, January first.
 MONTHS = "januari februari mars april maj juni juli augusti september oktober november december".split()
 
@@ -270,6 +290,11 @@ def parse(enum: type[StrEnum], word: str) -> StrEnum | None:
         return enum(word.strip().lower())
     except ValueError:
         return None
+
+
+def department_without_row(code: str) -> str:
+    """The name of a department that has units but no row of its own in the staffing table."""
+    return f"Avdelning {code} (utan egen rad i tabellen)"
 
 
 def month_label(month: str) -> str:

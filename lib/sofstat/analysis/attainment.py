@@ -11,7 +11,8 @@ indicator with a target:
 - **achieved** (uppnått) when the whole range has reached the target (at
   least the target where up is better, at most where down is better);
 - **not assessable** when the range straddles the target, when there is only
-  the baseline, or when an approximate value moved within its band;
+  the baseline, when an approximate value moved within its band, or when a
+  survey change is within what chance gives;
 - **behind** (efter plan) when the baseline had reached the target and the value no longer has;
 - **on track** (i fas) when the whole range is at or past the planned path
   for the time passed;
@@ -85,7 +86,8 @@ def _status(r, t: Target, now: float, progress: float, passed: float) -> Attainm
     worst, best = (low, high) if r.better == Direction.UP else (high, low)
     if _reached(worst, t.value, r.better):
         return Attainment.ACHIEVED
-    if _reached(best, t.value, r.better) or r.verdict in (Verdict.BASELINE_ONLY, Verdict.NOT_ASSESSABLE):
+    unsure = (Verdict.BASELINE_ONLY, Verdict.NOT_ASSESSABLE, Verdict.NOT_SIGNIFICANT)
+    if _reached(best, t.value, r.better) or r.verdict in unsure:
         return Attainment.NOT_ASSESSABLE
     distance = t.value - r.baseline
     if distance == 0 or _reached(r.baseline, t.value, r.better):

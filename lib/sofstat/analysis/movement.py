@@ -13,8 +13,11 @@ catalogue entry. Verdicts are :class:`~sofstat.vocabulary.Verdict` codes:
 - otherwise the change, rounded to the indicator's precision (the decimals
   the report prints it with, half away from zero as printed), is up, down or
   nothing, and up or down is the right or the wrong way;
-- a survey change is also tested (:func:`sofstat.analysis.survey.two_proportion_p`):
-  real ("säkerställd") only when p < 0,05.
+- a survey change between exact shares is tested
+  (:func:`sofstat.analysis.survey.two_proportion_p`): real ("säkerställd") only
+  when p < 0,05, otherwise "not significant", which is not counted as a move
+  either way; a survey share compared with an approximate one moved only when
+  its whole 95 % interval lies outside the approximate value's band.
 """
 
 from __future__ import annotations
@@ -55,13 +58,16 @@ def verdict(ind: Indicator, base: Value | None, last: Value | None, only_baselin
         else:
             rough, exact = (base, last) if base.approximate else (last, base)
             low, high = approximate_band(rough.value)
-            if low <= exact.value <= high:
+            e_low, e_high = value_range(ind, exact)  # a survey share's interval, or the value
+            if e_high >= low and e_low <= high:  # overlaps the band: the change could be none
                 return Verdict.NOT_ASSESSABLE
         diff = last.value - base.value
     else:
         diff = rounded_change(last.value - base.value, ind.decimals)
     if diff == 0:
         return Verdict.UNCHANGED
+    if significance(ind, base, last)[0] == Significance.NOT_SIGNIFICANT:
+        return Verdict.NOT_SIGNIFICANT
     return Verdict.RIGHT_WAY if (diff > 0) == (ind.better == Direction.UP) else Verdict.WRONG_WAY
 
 

@@ -268,7 +268,8 @@ def load_period(
         period: the period id (``"2024-H1"``); default the latest in the catalogue.
         catalog: the catalogue (path or loaded); default ``data/periods.yml``.
         disclosed: hide small groups as the report does (the default).
-        thresholds: small-group thresholds; default the catalogue's.
+        thresholds: small-group thresholds; each is the larger of this and the
+            catalogue's (a public document may hide more, never less).
 
     Returns:
         A :class:`PeriodResults`.
@@ -283,4 +284,6 @@ def load_period(
         else load_catalog(config.resolve(catalog) if catalog else None)
     )
     found = cat.find(period)
-    return PeriodResults(cat, found, {**cat.thresholds, **(thresholds or {})}, disclosed)
+    # a caller (a notebook's parameters) may hide more than the catalogue says, never less
+    merged = {k: max(v, (thresholds or {}).get(k, v)) for k, v in cat.thresholds.items()}
+    return PeriodResults(cat, found, merged, disclosed)

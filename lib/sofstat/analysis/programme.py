@@ -26,9 +26,19 @@ def register(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return latest.loc[first].reset_index()
 
 
-def _answered(activities: pd.DataFrame) -> set[str]:
+#: How far an activity has come, for the furthest activity answering a need (cancelled ones answer none).
+_PROGRESS = [ActivityStatus.IN_PLACE, ActivityStatus.PLANNED, ActivityStatus.ONGOING, ActivityStatus.DONE]
+
+
+def _answered(activities: pd.DataFrame) -> dict[str, str]:
+    """Need or conclusion id -> the status of the furthest activity that names it."""
+    best: dict[str, str] = {}
     live = activities[activities["status"] != ActivityStatus.CANCELLED]
-    return {n for cell in live["needs"] for n in str(cell).split(",") if n}
+    for cell, status in zip(live["needs"], live["status"], strict=True):
+        for n in str(cell).split(","):
+            if n and (n not in best or _PROGRESS.index(status) > _PROGRESS.index(best[n])):
+                best[n] = status
+    return best
 
 
 @dataclass
@@ -38,7 +48,7 @@ class Programme:
     activities: pd.DataFrame  # the register in force
     by_status: pd.Series  # status code -> number of activities (every status, 0 included)
     by_department: pd.DataFrame  # department code ("" = all) x status code -> count
-    needs: pd.DataFrame  # needs and conclusions, with ``answered`` (some activity names it)
+    needs: pd.DataFrame  # needs and conclusions, with ``answered`` and ``activity_status`` (the furthest)
     changes: pd.DataFrame  # activities new or with a new status since the previous period
 
 
@@ -57,7 +67,9 @@ def programme(
     Returns:
         A :class:`Programme`. ``needs`` has ``id``, ``kind`` (``need`` or
         ``conclusion``), ``dialog_id``, ``starting``, ``text`` and
-        ``answered``; ``changes`` has ``activity_id``, ``activity``,
+        ``answered`` (an activity that is not cancelled names it) and
+        ``activity_status`` (the status of the furthest such activity, ``""``
+        when none); ``changes`` has ``activity_id``, ``activity``,
         ``status_before`` (``""`` for a new activity) and ``status``.
     """
     statuses = [s.value for s in ActivityStatus]
@@ -71,7 +83,7 @@ def programme(
         if len(current)
         else pd.DataFrame(columns=statuses)
     )
-    answered = _answered(current) if len(current) else set()
+    answered = _answered(current) if len(current) else {}
     table = pd.concat(
         [
             pd.DataFrame(
@@ -95,7 +107,8 @@ def programme(
         ],
         ignore_index=True,
     )
-    table["answered"] = table["id"].isin(answered)
+    table["answered"] = table["id"].isin(set(answered))
+    table["activity_status"] = table["id"].map(answered).fillna("").astype("str")
     if previous is None or not len(previous):
         changes = pd.DataFrame(columns=["activity_id", "activity", "status_before", "status"])
     else:

@@ -7,17 +7,16 @@ import pandas as pd
 
 from .. import config
 from ..errors import InputError
-from ..vocabulary import Level, Measure, Status
+from ..vocabulary import Level, Measure, Status, department_without_row
 
-#: Table 1's row for departments the table does not name.
-OTHER_AREA = "Övriga områden inom socialförvaltningen"
+OTHER_AREA = config.GUIDELINE_OTHER_AREA
 
 
 def department_names(staffing: pd.DataFrame) -> dict[str, str]:
     """Name of every department that has units, by department code.
 
     A department without a row of its own in the table (e.g. 52001) is
-    called ``Avdelning 52001 (ingen egen rad i tabell 3)``.
+    named by :func:`sofstat.vocabulary.department_without_row`.
 
     Returns:
         ``{department_code: name}`` in order of the units' first appearance.
@@ -25,7 +24,7 @@ def department_names(staffing: pd.DataFrame) -> dict[str, str]:
     depts = staffing[staffing["level"] == Level.DEPARTMENT]
     names = dict(zip(depts["unit_code"], depts["unit_name"], strict=True))
     codes = staffing.loc[staffing["level"] == Level.UNIT, "department_code"].drop_duplicates()
-    return {c: names.get(c, f"Avdelning {c} (ingen egen rad i tabell 3)") for c in codes}
+    return {c: names.get(c) or department_without_row(c) for c in codes}
 
 
 def staff_per_manager(

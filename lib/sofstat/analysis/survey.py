@@ -62,18 +62,18 @@ def approximate_band(share: float) -> tuple[float, float]:
     The source would have said the neighbouring fraction (of 1/4, 1/3, 1/2,
     2/3, 3/4) had the share been nearer to it, so the share lies between the
     midpoints to its neighbours: "ca 2/3" is 58,3–70,8 %. A share that is not
-    one of the fractions gets ± 5 percentage points.
+    one of the fractions gets ± ``config.APPROXIMATE_FALLBACK_BAND`` percentage points.
 
     Returns:
         ``(low, high)`` in percent.
     """
     fractions = config.APPROXIMATE_FRACTIONS
     for k, f in enumerate(fractions):
-        if abs(share - f) < 0.05:
+        if abs(share - f) < config.FRACTION_TOLERANCE:
             low = (fractions[k - 1] + f) / 2 if k > 0 else f - (fractions[k + 1] - f) / 2
             high = (fractions[k + 1] + f) / 2 if k + 1 < len(fractions) else f + (f - fractions[k - 1]) / 2
             return low, high
-    return share - 5.0, share + 5.0
+    return share - config.APPROXIMATE_FALLBACK_BAND, share + config.APPROXIMATE_FALLBACK_BAND
 
 
 def survey_wide(

@@ -75,7 +75,7 @@ def fmt_approx(share: object) -> str:
     if _is_missing(share):
         return MISSING
     for value, words in _FRACTION_WORDS.items():
-        if abs(float(share) - value) < 0.05:
+        if abs(float(share) - value) < config.FRACTION_TOLERANCE:
             return f"ca {words}"
     return f"ca {fmt_percent(share, 0)}"
 
@@ -88,3 +88,8 @@ def fmt_signed(value: object, decimals: int = 0, unit: str = "") -> str:
     zero = fmt_number(0, decimals)
     sign = "±" if text == zero else ("+" if float(value) > 0 else "\u2212")
     return f"{sign}{text}" + (f" {unit}" if unit else "")
+
+
+def fmt_count(n: int, singular: str, plural: str) -> str:
+    """``1 enhet``, ``2 enheter``: a count and its noun in the right number."""
+    return f"{fmt_int(n)} {singular if n == 1 else plural}"

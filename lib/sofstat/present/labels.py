@@ -6,18 +6,20 @@ import pandas as pd
 
 from ..analysis.indicators import Indicator, Kind, indicator
 from ..analysis.values import Value
-from ..vocabulary import MONTHS, Respondents, labels, month_label
+from ..vocabulary import MONTHS, Direction, Respondents, labels, month_label
 
 _STATIC = {
     "share_units_within_base": "Andel enheter inom grundtal",
     "units_over_max": "Enheter över maxgräns",
     "median_employees_per_manager": "Medarbetare per chef, median över enheterna",
     "max_employees_per_manager": "Medarbetare per chef, högsta enhet",
-    "managers": "Antal enhetschefer (fler = mindre chefsområden)",
+    "managers": "Antal chefer för enheterna i tabellen (fler = mindre chefsområden)",
 }
 #: The whole administration, as a row of a table.
 WHOLE = "Hela förvaltningen"
 GROUPS = labels(Respondents)
+#: Which way is better, as chart titles say it.
+BETTER = {Direction.UP.value: "högre är bättre", Direction.DOWN.value: "lägre är bättre"}
 
 
 def indicator_label(ind: Indicator | str, questions: pd.DataFrame) -> str:

@@ -168,12 +168,12 @@ def sick_yearly_table(rates: pd.DataFrame, max_hidden_sick_leave: int) -> Table:
     if rates["hidden"].any():
         notes.append(
             f"Visas inte: gruppen har {fmt_int(max_hidden_sick_leave)} eller färre anställda någon månad under året, "
-            "eller okänt antal utan att siffran publicerats av källan (samma regel som för sjukfrånvaro i årsredovisningen)."
+            "eller okänt antal utan att siffran publicerats av källan."
         )
-    if rates["published"].any():
-        notes.append(
-            "Publicerat = siffran är hämtad ur en publicerad källa (se Källa) och återges som den publicerats."
-        )
+    published = rates[rates["published"]]
+    for src in dict.fromkeys(published["source"]):
+        years = ", ".join(str(y) for y in dict.fromkeys(published.loc[published["source"] == src, "year"]))
+        notes.append(f"Publicerat ({years}) = siffran återges som den publicerats. Källa: {src}")
     notes.append("Antal anställda = det minsta antalet under årets månader.")
     return Table(
         "sjuktal_ar",

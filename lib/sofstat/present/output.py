@@ -1,6 +1,8 @@
 """Showing results in a notebook, and saving them for the report.
 
-A notebook shows every result through an :class:`Output`. In JupyterLab it
+A notebook shows every result through an :class:`Output`, which marks its
+displays (output metadata ``sofstat``): the report's page takes only those,
+so a stray ``df.head()`` in a notebook never reaches the board's page. In JupyterLab it
 just displays; when the report command runs the notebook with an
 ``output_dir`` it also saves each table (the contract of
 :meth:`sofstat.present.table.Table.to_payload`) and each chart (PNG and SVG,
@@ -38,7 +40,7 @@ class Output:
 
     def text(self, text: Text) -> None:
         """Show a block of text (HTML in the page, plain text for nbval)."""
-        display(text)
+        display(text, metadata={"sofstat": {"kind": "text"}})
 
     def table(self, table: Table) -> None:
         """Show ``table`` and, when building a report, save it for the workbook."""
@@ -48,7 +50,7 @@ class Output:
             name = self._name(table.name)
             payload = json.dumps(table.to_payload(name), ensure_ascii=False, indent=1)
             (folder / f"{name}.json").write_text(payload, encoding="utf-8")
-        display(table)
+        display(table, metadata={"sofstat": {"kind": "table", "name": table.name}})
 
     def figure(self, chart: Chart) -> None:
         """Show ``chart`` with its text alternative (and save it as PNG and SVG when
@@ -62,5 +64,5 @@ class Output:
         display(
             {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": chart.alt},
             raw=True,
-            metadata={"sofstat": {"figure": name, "alt": chart.alt}},
+            metadata={"sofstat": {"kind": "figure", "figure": name, "alt": chart.alt}},
         )

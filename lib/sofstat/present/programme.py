@@ -8,8 +8,8 @@ import pandas as pd
 from ..analysis.period import PeriodResults
 from ..analysis.programme import Programme
 from ..analysis.size import department_names as _names
-from ..vocabulary import ActivityStatus, PlanLevel, Starting, labels
-from .format import fmt_int
+from ..vocabulary import ActivityStatus, PlanLevel, Starting, counted, labels
+from .format import fmt_count, fmt_int
 from .markup import Text, bullets, h, join
 from .table import Column, Table
 
@@ -27,30 +27,38 @@ def _department(code: str, names: dict[str, str]) -> str:
     return "Alla avdelningar" if not code else names.get(code, f"Avdelning {code}")
 
 
+def _furthest(status: str) -> str:
+    """What the furthest activity answering a need has done, in words."""
+    return f"{STATUS[status]} aktivitet" if status else "ingen aktivitet ännu"
+
+
 def overview(prog: Programme, period: str, baseline: bool) -> Text:
     """Sentences on the register: how many activities by status, needs without activity."""
     st = prog.by_status
     needs = prog.needs[prog.needs["kind"] == "need"]
     conclusions = prog.needs[prog.needs["kind"] == "conclusion"]
+    statuses = [a for a in ActivityStatus if st[a]]
     parts = [
         h(
-            "<p>Registret för {p} har {n} aktiviteter: {b} befintliga, {pl} planerade, {o} pågående, {d} genomförda "
-            "och {c} inställda.</p>",
+            "<p>Registret för {p} har {n}: {parts}.</p>",
             p=period,
-            n=fmt_int(len(prog.activities)),
-            b=fmt_int(st[ActivityStatus.IN_PLACE]),
-            pl=fmt_int(st[ActivityStatus.PLANNED]),
-            o=fmt_int(st[ActivityStatus.ONGOING]),
-            d=fmt_int(st[ActivityStatus.DONE]),
-            c=fmt_int(st[ActivityStatus.CANCELLED]),
+            n=fmt_count(len(prog.activities), "aktivitet", "aktiviteter"),
+            parts=", ".join(counted(int(st[a]), a) for a in statuses) or "inga",
         ),
         h(
             "<p>Dialogerna i avdelningarnas ledningsgrupper (avsnitt 3 i planen) gav {n} behov; {a} av dem har en "
-            "aktivitet kopplad till sig. Av planens {c} gemensamma slutsatser (avsnitt 4) har {ca} en aktivitet.</p>",
+            "aktivitet kopplad till sig, varav {d} genomförd eller pågående. Av planens {c} gemensamma slutsatser "
+            "(avsnitt 4) nämns {ca} av en aktivitet, varav {cd} genomförd eller pågående.</p>",
             n=fmt_int(len(needs)),
             a=fmt_int(int(needs["answered"].sum())),
+            d=fmt_int(
+                int(needs["activity_status"].isin([ActivityStatus.DONE, ActivityStatus.ONGOING]).sum())
+            ),
             c=fmt_int(len(conclusions)),
             ca=fmt_int(int(conclusions["answered"].sum())),
+            cd=fmt_int(
+                int(conclusions["activity_status"].isin([ActivityStatus.DONE, ActivityStatus.ONGOING]).sum())
+            ),
         ),
     ]
     if baseline:
@@ -106,7 +114,12 @@ def activities_table(prog: Programme, department_names: dict[str, str]) -> Table
         "aktiviteter",
         "Programmets aktiviteter",
         data,
-        {"Id": Column("text", page=False), "Kommentar": Column("text", page=False)},
+        {
+            "Id": Column("text", page=False),
+            "Planerad": Column("date"),
+            "Genomförd": Column("date"),
+            "Kommentar": Column("text", page=False),
+        },
         [
             "Behov = id för behov (D…) och slutsatser (S…) som aktiviteten svarar mot. Kommentarer finns i tabellfilen."
         ],
@@ -120,20 +133,24 @@ def needs_table(prog: Programme, dialogues: pd.DataFrame) -> Table:
     date = dict(zip(dialogues["dialog_id"], dialogues["date"], strict=True))
     data = pd.DataFrame(
         {
-            "Behov": n["text"],
             "Id": n["id"],
+            "Behov": n["text"],
             "Avdelning": n["dialog_id"].map(dept),
             "Dialog": n["dialog_id"].map(date),
             "Utgångspunkt": n["starting"].map(STARTING),
-            "Aktivitet finns": ["ja" if x else "nej" for x in n["answered"]],
+            "Aktivitet": [_furthest(x) for x in n["activity_status"]],
         }
     )
     return Table(
         "behov",
         "Behov från dialogerna i avdelningarnas ledningsgrupper",
         data,
-        {"Id": Column("text", page=False)},
-        ["Ur planens avsnitt 3, punkterna under ”Utvecklingsmöjligheter”, ordagrant."],
+        {"Id": Column("text", nowrap=True), "Dialog": Column("date")},
+        [
+            "Ur planens avsnitt 3, punkterna under ”Utvecklingsmöjligheter”, ordagrant. Id: D = dialog, O = "
+            "organisatoriska förutsättningar, L = ledarens utveckling. Aktivitet: status för den aktivitet som kommit "
+            "längst av dem som nämner behovet."
+        ],
     )
 
 
@@ -142,10 +159,11 @@ def conclusions_text(prog: Programme) -> Text:
     c = prog.needs[prog.needs["kind"] == "conclusion"]
     items = [
         h(
-            "{t} <em>({s}; {a})</em>",
+            "<strong>{i}</strong> {t} <em>({s}; {a})</em>",
+            i=r.id,
             t=r.text,
             s=STARTING[r.starting],
-            a="aktivitet finns" if r.answered else "ingen aktivitet ännu",
+            a=_furthest(r.activity_status),
         )
         for r in c.itertuples()
     ]
@@ -161,12 +179,12 @@ def changes_text(prog: Programme, previous: str | None) -> Text:
     items = [
         h(
             "<strong>{a}</strong>: {b} → {s}",
-            a=r.activity,
+            a=r.activity.rstrip(". "),
             b=STATUS.get(r.status_before, "ny"),
             s=STATUS[r.status],
         )
         if r.status_before
-        else h("<strong>{a}</strong>: ny ({s})", a=r.activity, s=STATUS[r.status])
+        else h("<strong>{a}</strong>: ny ({s})", a=r.activity.rstrip(". "), s=STATUS[r.status])
         for r in prog.changes.itertuples()
     ]
     return Text(join([h("<p>Sedan {p}:</p>", p=previous), bullets(items)]))

@@ -25,8 +25,8 @@ def source_line(staffing: pd.DataFrame, period: str) -> Text:
     counts = staffing["level"].value_counts()
     return Text(
         h(
-            "<p>Rapportperiod <strong>{p}</strong>. Underlag: tillsvidareanställda per chefsområde, {m} "
-            "(SOF:s plan juni 2024, tabell 3): {n} rader – {b} nämnd, {d} avdelningar, {u} enheter.</p>",
+            "<p>Rapportperiod <strong>{p}</strong>. Underlag: tillsvidareanställda per chefsområde, {m}: "
+            "{n} rader – {b} nämnd, {d} avdelningar, {u} enheter (källan står i Om rapporten).</p>",
             p=period,
             m=month_label(staffing["period"].iloc[0]),
             n=fmt_int(len(staffing)),
@@ -289,11 +289,16 @@ def debris_text(staffing: pd.DataFrame) -> Text:
         return Text(h("<p>Alla rader i underlaget lästes som tabellrader.</p>"))
     kinds = pd.Series([k for _, k, _ in log.debris], dtype="str").value_counts()
     parts = [f"{kind}: {fmt_int(n)}" for kind, n in kinds.items()]
+    spans = log.lines[:, 1] - log.lines[:, 0] + 1 if len(log.lines) else log.lines
+    in_rows = int(spans.sum()) if len(log.lines) else 0
     return Text(
         h(
-            "<p>Alla rader i underlaget är redovisade: {rows} tabellrader, {blank} tomma rader och {n} rader som inte "
-            "är data ({kinds}). Ingen rad har hoppats över utan att redovisas.</p>",
+            "<p>Alla {total} rader i underlaget är redovisade: {rows} tabellrader på {in_rows} rader i filen (där ett "
+            "namn som brutits över flera rader räknas med), {blank} tomma rader och {n} rader som inte är data "
+            "({kinds}). Ingen rad har hoppats över utan att redovisas.</p>",
+            total=fmt_int(in_rows + log.blank + len(log.debris)),
             rows=fmt_int(len(staffing)),
+            in_rows=fmt_int(in_rows),
             blank=fmt_int(log.blank),
             n=fmt_int(len(log.debris)),
             kinds="; ".join(parts) if parts else "inga",

@@ -7,8 +7,18 @@ import pandas as pd
 
 from ..analysis.indicators import indicator
 from ..analysis.period import PeriodResults
-from ..vocabulary import ActivityStatus, Attainment, Significance, UnitChange, Verdict, labels, month_label
-from .format import fmt_approx, fmt_int, fmt_number, fmt_percent, fmt_share, fmt_signed
+from ..vocabulary import (
+    ActivityStatus,
+    Attainment,
+    Direction,
+    Significance,
+    UnitChange,
+    Verdict,
+    counted,
+    labels,
+    month_label,
+)
+from .format import fmt_approx, fmt_count, fmt_int, fmt_number, fmt_percent, fmt_share, fmt_signed
 from .labels import indicator_label, reference, unit_word
 from .markup import Html, Text, h, join
 from .size import totals_findings
@@ -16,6 +26,14 @@ from .table import Column, Table
 
 VERDICT = labels(Verdict)
 ATTAINMENT = labels(Attainment)
+DIRECTION = labels(Direction)
+STATUS_ORDER = [
+    ActivityStatus.IN_PLACE,
+    ActivityStatus.PLANNED,
+    ActivityStatus.ONGOING,
+    ActivityStatus.DONE,
+    ActivityStatus.CANCELLED,
+]
 SIGNIFICANCE = labels(Significance)
 CHANGE = labels(UnitChange)
 #: A mark per verdict that reads without colour: a symbol (hidden from screen readers) and words.
@@ -38,8 +56,26 @@ def _value_text(value: float, approximate: bool, ind) -> str:
     return fmt_percent(value, ind.decimals) if ind.percent else fmt_number(value, ind.decimals)
 
 
+def _avser(v) -> str:
+    """What a value refers to, in words, for the workbook (never a bare number)."""
+    ref = reference(v)
+    ref = f"år {ref}" if ref.isdigit() else ref
+    return (fmt_approx(v.value) + ", " if v.approximate else "") + ref
+
+
+def _kind(ind) -> Column:
+    """How a value of ``ind`` is stored in the workbook: a percentage, a count or a ratio."""
+    if ind.percent:
+        return Column("pct", ind.decimals)
+    return Column("int") if ind.decimals == 0 else Column("dec", ind.decimals)
+
+
+def _comparable(r) -> bool:
+    return r["change"] == r["change"] and r["verdict"] != Verdict.NOT_COMPARABLE
+
+
 def _change_text(r, ind) -> str:
-    if r["change"] != r["change"]:
+    if not _comparable(r):
         return "–"
     if r["baseline_approximate"] or r["latest_approximate"]:
         return fmt_signed(r["change"], 0, unit_word(ind)) + " (osäkert)"
@@ -63,11 +99,10 @@ def in_brief(p: PeriodResults) -> Text:
     sentences = [
         h(
             "I {month} hade {share} enheter högst så många tillsvidareanställda per chef som riktlinjens grundtal; "
-            "{over} enhet{pl} låg över maxgränsen.",
+            "{over} låg över maxgränsen.",
             month=table_month,
             share=fmt_share(s["units_within_base"], s["units"], 1),
-            over=fmt_int(s["units_over_max"]),
-            pl="er" if s["units_over_max"] != 1 else "",
+            over=fmt_count(s["units_over_max"], "enhet", "enheter"),
         )
     ]
     if len(keys) == 1:
@@ -75,8 +110,8 @@ def in_brief(p: PeriodResults) -> Text:
             0, h("Perioden {k} är utgångsläget; förändring kan visas från nästa halvår.", k=keys[0])
         )
     else:
-        counted = m[m["verdict"].isin([Verdict.RIGHT_WAY, Verdict.WRONG_WAY, Verdict.UNCHANGED])]
-        n = lambda v: int((counted["verdict"] == v).sum())  # noqa: E731
+        compared = m[m["verdict"].isin([Verdict.RIGHT_WAY, Verdict.WRONG_WAY, Verdict.UNCHANGED])]
+        n = lambda v: int((compared["verdict"] == v).sum())  # noqa: E731
         sentences.insert(
             0,
             h(
@@ -84,11 +119,11 @@ def in_brief(p: PeriodResults) -> Text:
                 "{w} åt fel håll och {u} är oförändrade; {x} kan inte bedömas ännu.",
                 b=keys[0],
                 r=fmt_int(n(Verdict.RIGHT_WAY)),
-                c=fmt_int(len(counted)),
+                c=fmt_int(len(compared)),
                 k=keys[-1],
                 w=fmt_int(n(Verdict.WRONG_WAY)),
                 u=fmt_int(n(Verdict.UNCHANGED)),
-                x=fmt_int(len(m) - len(counted)),
+                x=fmt_int(len(m) - len(compared)),
             ),
         )
     with_target = m[m["attainment"] != Attainment.NO_TARGET]
@@ -100,15 +135,15 @@ def in_brief(p: PeriodResults) -> Text:
         )
     else:
         counts = with_target["attainment"].value_counts()
-        parts = [
-            f"{fmt_int(counts.get(a, 0))} {ATTAINMENT[a]}"
-            for a in (Attainment.ACHIEVED, Attainment.ON_TRACK, Attainment.BEHIND, Attainment.NOT_ASSESSABLE)
-        ]
         sentences.append(
             h(
-                "Av {n} indikatorer med mål från socialnämnden är {parts}.",
-                n=fmt_int(len(with_target)),
-                parts=", ".join(parts),
+                "Av {n} med mål från socialnämnden har {a} nått målet, {b} är i fas, {c} ligger efter plan och "
+                "{d} kan inte bedömas ännu.",
+                n=fmt_count(len(with_target), "indikator", "indikatorer"),
+                a=fmt_int(counts.get(Attainment.ACHIEVED, 0)),
+                b=fmt_int(counts.get(Attainment.ON_TRACK, 0)),
+                c=fmt_int(counts.get(Attainment.BEHIND, 0)),
+                d=fmt_int(counts.get(Attainment.NOT_ASSESSABLE, 0)),
             )
         )
     prog = p.programme
@@ -117,12 +152,10 @@ def in_brief(p: PeriodResults) -> Text:
         st = prog.by_status
         sentences.append(
             h(
-                "Programmet har {a} befintliga, {b} planerade, {c} pågående och {d} genomförda aktiviteter; "
-                "{e} av {f} behov från ledningsgruppernas dialoger har ännu ingen aktivitet kopplad till sig.",
-                a=fmt_int(st[ActivityStatus.IN_PLACE]),
-                b=fmt_int(st[ActivityStatus.PLANNED]),
-                c=fmt_int(st[ActivityStatus.ONGOING]),
-                d=fmt_int(st[ActivityStatus.DONE]),
+                "Programmets register har {n}: {parts}; {e} av {f} behov från ledningsgruppernas dialoger har ännu "
+                "ingen aktivitet kopplad till sig.",
+                n=fmt_count(len(prog.activities), "aktivitet", "aktiviteter"),
+                parts=", ".join(counted(int(st[a]), a) for a in STATUS_ORDER if st[a]),
                 e=fmt_int(int((~needs["answered"]).sum())),
                 f=fmt_int(len(needs)),
             )
@@ -136,12 +169,10 @@ def key_figures(p: PeriodResults) -> Text:
     for _, r in p.movement.iterrows():
         ind = indicator(r["id"])
         latest = r["latest"] == r["latest"]
-        value = _value_text(
-            r["latest"] if latest else r["baseline"],
-            r["latest_approximate"] if latest else r["baseline_approximate"],
-            ind,
-        )
-        period = r["latest_period"] if latest else p.periods[0].key
+        key = r["latest_period"] if latest else p.periods[0].key
+        v = p.values[key][r["id"]]
+        value = _value_text(v.value, v.approximate, ind)
+        period = f"{key}: avser {reference(v)}" + (", publicerat av källan" if v.published else "")
         symbol, tone = MARKS[r["verdict"]]
         cards.append(
             h(
@@ -175,38 +206,57 @@ def _target_line(r, ind) -> Html:
 def indicators_table(p: PeriodResults) -> Table:
     """Each indicator's value per period, what it refers to, and the verdict (``utveckling``)."""
     keys = [x.key for x in p.periods]
-    rows, shown, changes = [], {k: [] for k in keys}, []
+    heads = {k: f"{k} (utgångsläge)" if i == 0 else k for i, k in enumerate(keys)}
+    rows, kinds = [], []
+    shown: dict[str, list[str | None]] = {h: [] for h in heads.values()}
+    shown["Förändring sedan utgångsläget"] = []
     for _, r in p.movement.iterrows():
         ind = indicator(r["id"])
         row = {"Indikator": indicator_label(ind, p.questions)}
         for k in keys:
             v = p.values[k].get(r["id"])
-            row[k] = v.value if v is not None else None
-            shown[k].append(
-                None if v is None else (_value_text(v.value, v.approximate, ind) + f" ({reference(v)})")
+            row[heads[k]] = v.value if v is not None else None
+            row[f"{k}, avser"] = None if v is None else _avser(v)
+            shown[heads[k]].append(
+                None if v is None else f"{_value_text(v.value, v.approximate, ind)} ({reference(v)})"
             )
-        row["Förändring sedan utgångsläget"] = r["change"]
-        changes.append(_change_text(r, ind))
-        row["Önskad riktning"] = "upp" if ind.better == "up" else "ned"
+        row["Förändring sedan utgångsläget"] = r["change"] if _comparable(r) else None
+        shown["Förändring sedan utgångsläget"].append(_change_text(r, ind))
+        row["Önskad riktning"] = DIRECTION[r["better"]]
         row["Bedömning"] = verdict_text(r)
         rows.append(row)
-    data = pd.DataFrame(
-        rows, columns=["Indikator", *keys, "Förändring sedan utgångsläget", "Önskad riktning", "Bedömning"]
-    )
-    data = data.rename(columns={keys[0]: f"{keys[0]} (utgångsläge)"})
-    shown[f"{keys[0]} (utgångsläge)"] = shown.pop(keys[0])
-    shown["Förändring sedan utgångsläget"] = changes
-    cols = {c: Column("dec", 2) for c in data.columns if c[:4].isdigit()}
-    cols["Förändring sedan utgångsläget"] = Column("dec", 2)
-    notes = [
-        "Inom parentes: vad värdet avser (tabellens månad, enkätens år, sjuktalets år och månader). Värden för olika delar "
-        "av året jämförs inte.",
-        "Ungefärliga värden (källan anger t.ex. ”ungefär 2/3”) skrivs med ca; förändringen mot dem bedöms bara när den är "
-        "större än det ungefärliga värdets marginal (se Om rapporten).",
-        "Förändringar i enkätandelar prövas statistiskt: säkerställd = skillnaden är större än slumpen ger (5 % nivå).",
-        "I tabellfilen står talen med två decimaler, ungefärliga värden som talet källans bråk motsvarar.",
+        kinds.append(ind)
+    order = [
+        "Indikator",
+        *[c for k in keys for c in (heads[k], f"{k}, avser")],
+        "Förändring sedan utgångsläget",
     ]
-    return Table("utveckling", "Indikatorer per period jämfört med utgångsläget", data, cols, notes, shown)
+    data = pd.DataFrame(rows, columns=[*order, "Önskad riktning", "Bedömning"])
+    cols = {heads[k]: Column("dec", 2) for k in keys}
+    cols.update({f"{k}, avser": Column("text", page=False) for k in keys})
+    cols["Förändring sedan utgångsläget"] = Column("dec", 2)
+    cell_kinds = {heads[k]: [_kind(i) for i in kinds] for k in keys}
+    cell_kinds["Förändring sedan utgångsläget"] = [
+        Column("dec", i.decimals) if i.percent or i.decimals else Column("int") for i in kinds
+    ]
+    notes = [
+        "Inom parentes: vad värdet avser (tabellens månad, enkätens år, sjuktalets år och månader). Värden för olika "
+        "delar av året jämförs inte, och för dem anges ingen förändring.",
+        "Ungefärliga värden (källan anger t.ex. ”ungefär 2/3”) skrivs med ca; förändringen mot dem bedöms bara när den "
+        "är större än det ungefärliga värdets marginal (se Om rapporten).",
+        "Förändringar i enkätandelar prövas statistiskt: säkerställd = skillnaden är större än slumpen ger (5 % nivå).",
+        "I tabellfilen står varje värde som tal; för ett ungefärligt värde står talet som källans bråk motsvarar "
+        "(2/3 = 66,67 %) och i kolumnen ”avser” orden källan använder (ca 2/3).",
+    ]
+    return Table(
+        "utveckling",
+        "Indikatorer per period jämfört med utgångsläget",
+        data,
+        cols,
+        notes,
+        shown,
+        cell_kinds=cell_kinds,
+    )
 
 
 def attainment_table(p: PeriodResults) -> Table:
@@ -216,13 +266,23 @@ def attainment_table(p: PeriodResults) -> Table:
         ind = indicator(r["id"])
         has = r["attainment"] != Attainment.NO_TARGET
         now = r["latest"] if r["latest"] == r["latest"] else r["baseline"]
+        now_approx = r["latest_approximate"] if r["latest"] == r["latest"] else r["baseline_approximate"]
         rows.append(
             {
                 "Indikator": indicator_label(ind, p.questions),
                 "Mål": r["target"] if has else None,
-                "Senast": r["target_by"] if has else None,
+                "Mål senast": r["target_by"] if has else None,
                 "Utgångsläge": r["baseline"],
                 "Värde nu": now,
+                "Ungefärligt": ", ".join(
+                    f"{what} {fmt_approx(v)}"
+                    for what, v, a in (
+                        ("utgångsläge", r["baseline"], r["baseline_approximate"]),
+                        ("nu", now, now_approx),
+                    )
+                    if a
+                )
+                or None,
                 "Avklarad sträcka, %": 100 * r["progress"]
                 if has and r["progress"] == r["progress"]
                 else None,
@@ -256,18 +316,22 @@ def attainment_table(p: PeriodResults) -> Table:
         data,
         {
             "Mål": Column("dec", 1),
-            "Senast": Column("text", nowrap=True),
+            "Mål senast": Column("text", nowrap=True),
             "Utgångsläge": Column("dec", 2),
             "Värde nu": Column("dec", 2),
+            "Ungefärligt": Column("text", page=False),
             "Avklarad sträcka, %": Column("dec", 0),
             "Tid som gått, %": Column("dec", 0),
         },
         [
-            "Mål ej fastställt: socialnämnden har inte beslutat något målvärde för indikatorn; inget mål har hittats på.",
+            "Mål ej fastställt: socialnämnden har inte beslutat något målvärde för indikatorn, och rapporten anger inget eget.",
             "Avklarad sträcka = (värde nu − utgångsläge) ÷ (mål − utgångsläge). Tid som gått = andel av halvåren från "
             "utgångsläget till målets halvår. Regeln för status står i Om rapporten.",
         ],
         shown,
+        cell_kinds={
+            c: [_kind(indicator(i)) for i in p.movement["id"]] for c in ("Mål", "Utgångsläge", "Värde nu")
+        },
     )
 
 
@@ -291,7 +355,8 @@ def unit_changes_tables(p: PeriodResults) -> list[Table]:
                 f"Anställda {after}": ch["employees_after"],
             }
         )
-        cols = {c: Column("int") for c in data.columns if c.startswith(("Chefer", "Anställda"))}
+        counts = [f"{what} {k}" for what in ("Chefer", "Anställda") for k in (before, after)]
+        cols = {c: Column("int") for c in counts}
         cols["Enhetskod"] = Column("code")
         out.append(
             Table(

@@ -19,7 +19,7 @@ from .format import MISSING, fmt_number, fmt_percent
 from .markup import Html, h, join
 
 #: Column kinds: how values are formatted, aligned and stored in the workbook.
-KINDS = ("text", "code", "int", "dec", "pct")
+KINDS = ("text", "date", "code", "int", "dec", "pct")
 #: A soft hyphen: where a long heading may break on the page (removed in the workbook).
 SOFT_HYPHEN = "\u00ad"
 #: Version of the payload shape (bump when it changes).
@@ -31,7 +31,8 @@ class Column:
     """How a column is shown.
 
     Attributes:
-        kind: ``text``; ``code`` (an identifier such as a unit code or a year:
+        kind: ``text``; ``date`` (``YYYY-MM-DD`` text on the page, a date in the
+            workbook where it is a whole date); ``code`` (an identifier such as a unit code or a year:
             left-aligned, stored as a whole number); ``int``; ``dec``
             (``decimals`` digits); ``pct`` (a percentage 0–100).
         decimals: digits after the decimal comma (``dec`` and ``pct``).
@@ -51,15 +52,15 @@ class Column:
         """The cell's class: ``tal`` (right-aligned number) or ``hel`` (not broken)."""
         if self.numeric and self.kind != "code":
             return "tal"
-        return "hel" if self.nowrap or self.kind == "code" else ""
+        return "hel" if self.nowrap or self.kind in ("code", "date") else ""
 
     @property
     def numeric(self) -> bool:
-        return self.kind != "text"
+        return self.kind not in ("text", "date")
 
     def format(self, value: object) -> str:
         """The value in Swedish (``–`` when missing)."""
-        if self.kind == "text":
+        if self.kind in ("text", "date"):
             return MISSING if _missing(value) else str(value)
         if self.kind == "pct":
             return fmt_percent(value, self.decimals)
@@ -87,6 +88,9 @@ class Table:
         shown: per heading, display texts for the page by row (None = the
             formatted value), e.g. ``ca 2/3`` for an approximate share.
         row_headers: the first column names each row (``<th scope="row">``).
+        cell_kinds: per heading, a :class:`Column` per row where the rows of one
+            column differ in kind (a column of indicators: shares, counts, ratios);
+            the page shows ``shown`` texts, the workbook formats each cell by its kind.
     """
 
     name: str
@@ -96,6 +100,7 @@ class Table:
     footnotes: list[str] = field(default_factory=list)
     shown: dict[str, list[str | None]] = field(default_factory=dict)
     row_headers: bool = True
+    cell_kinds: dict[str, list[Column]] = field(default_factory=dict)
 
     def column(self, heading: str) -> Column:
         return self.columns.get(heading, Column())
@@ -171,6 +176,11 @@ class Table:
             ],
             "rows": rows,
             "footnotes": list(self.footnotes),
+            "cell_kinds": {
+                c.replace(SOFT_HYPHEN, ""): [[k.kind, k.decimals] for k in kinds]
+                for c, kinds in self.cell_kinds.items()
+                if c in cols
+            },
         }
 
     @classmethod
@@ -185,4 +195,7 @@ class Table:
         names = [c["name"] for c in payload["columns"]]
         data = pd.DataFrame(payload["rows"], columns=names, dtype=object)
         columns = {c["name"]: Column(c["kind"], c["decimals"]) for c in payload["columns"]}
-        return cls(payload["name"], payload["title"], data, columns, list(payload["footnotes"]))
+        kinds = {c: [Column(k, d) for k, d in v] for c, v in payload.get("cell_kinds", {}).items()}
+        return cls(
+            payload["name"], payload["title"], data, columns, list(payload["footnotes"]), cell_kinds=kinds
+        )

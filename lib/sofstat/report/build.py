@@ -26,8 +26,8 @@ from ..readers.catalog import ROLES, Catalog, Period, load_catalog
 from . import notebooks as nbs
 from . import publish
 from .manifest import sha256, write_manifest
-from .page import build_page
-from .pdf import Printer
+from .page import build_page, text
+from .pdf import MISSING_CHROMIUM, Printer, chromium
 
 LOG_NAME = "build.log"
 
@@ -109,6 +109,8 @@ def build_report(
     out_root = Path(output_dir).resolve() if output_dir else config.REPORTS_DIR
     out_root.mkdir(parents=True, exist_ok=True)
     final = out_root / period.key
+    if pdf and chromium() is None:
+        raise ReportError(MISSING_CHROMIUM)
     with publish.period_lock(out_root, period.key, log), contextlib.ExitStack() as stack:
         printers: list[Printer] = []
 
@@ -137,14 +139,7 @@ def build_report(
             if errors:
                 # say which input is bad, file and line, rather than where a notebook tripped on it
                 problem = _validate(cat, period)
-                failed = publish.keep_failed(build, out_root, period.key)
-                what = f"bad input: {problem}" if problem else "; ".join(errors)
-                kept = (
-                    f"the earlier report in {final} is untouched"
-                    if final.exists()
-                    else "no report was written"
-                )
-                raise ReportError(f"{what}. The failed build is kept in {failed}; {kept}.")
+                raise ReportError(f"bad input: {problem}" if problem else "; ".join(errors))
             executed = [(nb.name, nbformat.read(build / nb.name, as_version=4)) for nb in notebooks]
             inputs = _inputs(periods)
             page = build_page(
@@ -163,8 +158,9 @@ def build_report(
             from .workbook import build_workbook
 
             tables = build / "tables"
+            title = f"{text()['title']} – {period.key}: tabeller"
             (build / "tables.xlsx").write_bytes(
-                build_workbook(sorted(tables.glob("*.json")) if tables.exists() else [])
+                build_workbook(sorted(tables.glob("*.json")) if tables.exists() else [], title)
             )
             shutil.rmtree(tables, ignore_errors=True)
             if pdf:
@@ -183,10 +179,18 @@ def build_report(
                     "parameters": used,
                 },
             )
+        except Exception as exc:  # any failure once the build has begun: keep it, say where
+            failed = publish.keep_failed(build, out_root, period.key)
+            what = str(exc) if isinstance(exc, ReportError) else f"{type(exc).__name__}: {exc}"
+            kept = (
+                f"the earlier report in {final} is untouched" if final.exists() else "no report was written"
+            )
+            raise ReportError(f"{what}. The failed build is kept in {failed}; {kept}.") from exc
+        else:
             publish.publish(build, final)
         finally:
             if build.exists():
-                shutil.rmtree(build, ignore_errors=True)
+                shutil.rmtree(build, ignore_errors=True)  # interrupted: nothing to keep
     log(f"Report written: {final} ({time.perf_counter() - t0:.1f} s)")
     return final
 

@@ -66,30 +66,36 @@ def _markdown_cell(source: str, used: set[str], toc: list[tuple[str, str]]) -> s
     return _HEADING.sub(heading, body)
 
 
-def _output(out: dict, figures: Path) -> str:
+def _output(out: dict, figures: Path) -> tuple[str, str]:
+    """``(kind, html)`` of one output; only what :class:`sofstat.present.output.Output`
+    marked reaches the page (streams, errors and stray displays do not)."""
     if out.get("output_type") not in ("display_data", "execute_result"):
-        return ""  # streams (kernel warnings) and errors never reach the page
-    data, meta = out.get("data", {}), out.get("metadata", {}).get("sofstat", {})
-    if "figure" in meta:
+        return "", ""
+    data, meta = out.get("data", {}), out.get("metadata", {}).get("sofstat")
+    if not isinstance(meta, dict):
+        return "", ""
+    if meta.get("kind") == "figure":
         svg = figures / f"{meta['figure']}.svg"
         if svg.exists():
             src = "data:image/svg+xml;base64," + base64.b64encode(svg.read_bytes()).decode("ascii")
         else:
             src = "data:image/png;base64," + "".join(data.get("image/png", "")).strip()
-        return str(
-            h(
-                '<figure class="diagram"><img src="{src}" alt="{alt}"></figure>',
-                src=src,
-                alt=meta.get("alt", ""),
-            )
+        html = h(
+            '<figure class="diagram"><img src="{src}" alt="{alt}"></figure>', src=src, alt=meta.get("alt", "")
         )
-    if "text/html" in data:
-        return "".join(data["text/html"])
-    if "text/markdown" in data:
-        return _markdown("".join(data["text/markdown"]))
-    if "text/plain" in data:
-        return str(h("<pre>{t}</pre>", t="".join(data["text/plain"])))
-    return ""
+        return "figure", str(html)
+    return meta.get("kind", ""), "".join(data.get("text/html", ""))
+
+
+def _keep_together(parts: list[tuple[str, str]]) -> list[str]:
+    """A heading and its introduction stay on the page of the chart that follows them."""
+    out: list[str] = []
+    for k, (kind, html) in enumerate(parts):
+        if kind == "figure" and k and parts[k - 1][0] == "markdown":
+            out[-1] = f'<div class="sammanhang">{out[-1]}{html}</div>'
+        elif html:
+            out.append(html)
+    return out
 
 
 def build_page(
@@ -121,13 +127,14 @@ def build_page(
     toc: list[tuple[str, str]] = []
     sections = []
     for name, nb in notebooks:
-        parts = []
+        parts: list[tuple[str, str]] = []
         for cell in nb.cells:
             if cell.cell_type == "markdown":
-                parts.append(_markdown_cell(cell.source, used, toc))
+                parts.append(("markdown", _markdown_cell(cell.source, used, toc)))
             elif cell.cell_type == "code":
                 parts.extend(_output(o, build_dir / "figures") for o in cell.get("outputs", []))
-        sections.append(f'<section class="avsnitt" id="avsnitt-{esc(name[:2])}">{"".join(parts)}</section>')
+        body = "".join(_keep_together(parts))
+        sections.append(f'<section class="avsnitt" id="avsnitt-{esc(name[:2])}">{body}</section>')
     fields = {
         "period": period,
         "period_title": period_title,

@@ -49,7 +49,7 @@ _PRINT = {
 _DATE = re.compile(rb"\(D:\d{14}[^)]{0,10}\)")
 _NODE = re.compile(rb"\(node(\d{8})\)")
 _FIXED_DATE = b"(D:20000101000000+00'00')"
-_MISSING = (
+MISSING_CHROMIUM = (
     "rapport.pdf needs headless Chromium (Debian package 'chromium'; `make report` installs it as root). "
     "Install it, or build without the PDF: sofstat report --no-pdf"
 )
@@ -79,7 +79,7 @@ def print_pdf(page: Path, target: Path, timeout: float = 180) -> None:
     """
     exe = chromium()
     if exe is None:
-        raise ReportError(_MISSING)
+        raise ReportError(MISSING_CHROMIUM)
     with tempfile.TemporaryDirectory(prefix="sofstat-chromium-") as profile:
         cmd = [
             exe,
@@ -194,7 +194,7 @@ class Printer:
             ReportError: when Chromium is missing or cannot print.
         """
         if self.proc is None:
-            raise ReportError(_MISSING)
+            raise ReportError(MISSING_CHROMIUM)
         deadline = time.monotonic() + self.timeout
         try:
             target_id = self._call("Target.createTarget", {"url": "about:blank"}, deadline=deadline)[

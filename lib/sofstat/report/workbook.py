@@ -29,6 +29,7 @@ FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 FIXED_XLSX_TIME = "2000-01-01T00:00:00Z"
 _FORMATS = {"code": "0", "int": "#,##0"}
 _HEADER_ROW = 3
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def number_format(kind: str, decimals: int) -> str:
@@ -39,8 +40,8 @@ def number_format(kind: str, decimals: int) -> str:
     return f"0{digits} %" if kind == "pct" else f"#,##0{digits}"
 
 
-def safe_text(value: str) -> bool:
-    """True when Excel could take ``value`` for a formula (=, +, -, @ first)."""
+def looks_like_formula(value: str) -> bool:
+    """True when Excel could take ``value`` for a formula (=, +, -, @ first): kept as text."""
     return value[:1] in ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -57,11 +58,11 @@ def _sheet_name(name: str, used: set[str]) -> str:
 def _text_cell(cell, value: str) -> None:
     cell.value = value
     cell.data_type = "s"  # never a formula
-    if safe_text(value):
+    if looks_like_formula(value):
         cell.quotePrefix = True
 
 
-def _print_setup(ws, header_row: int | None) -> None:
+def _print_setup(ws, header_row: int | None, footer: str = "") -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -69,9 +70,13 @@ def _print_setup(ws, header_row: int | None) -> None:
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     if header_row:
         ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.oddFooter.left.text = footer.replace("&", "&&")
+    ws.oddFooter.left.size = 8
+    ws.oddFooter.right.text = "Sida &P av &N"
+    ws.oddFooter.right.size = 8
 
 
-def _write_table(ws, table: Table) -> None:
+def _write_table(ws, table: Table, footer: str) -> None:
     title = ws.cell(1, 1)
     _text_cell(title, table.title)
     title.font = Font(bold=True, size=12)
@@ -81,14 +86,22 @@ def _write_table(ws, table: Table) -> None:
         _text_cell(cell, name)
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="bottom")
-    widths = [min(max(len(n), 8), 40) for n in headings]
+    # wide enough for the longest word of a heading (headings wrap between words)
+    widths = [min(max(max(len(w) for w in (n.split() or [""])) + 3, 8), 40) for n in headings]
     for i, row in enumerate(table.data.itertuples(index=False, name=None), start=_HEADER_ROW + 1):
         for j, (name, value) in enumerate(zip(headings, row, strict=True), start=1):
-            col = table.column(name)
+            col = (
+                table.cell_kinds[name][i - _HEADER_ROW - 1]
+                if name in table.cell_kinds
+                else table.column(name)
+            )
             cell = ws.cell(i, j)
             if value is None or value != value:
                 continue
-            if col.numeric:
+            if col.kind == "date" and _ISO_DATE.fullmatch(str(value)):
+                cell.value = dt.date.fromisoformat(str(value))
+                cell.number_format = "yyyy-mm-dd"
+            elif col.numeric:
                 number = float(value)
                 cell.value = (
                     number / 100
@@ -111,11 +124,14 @@ def _write_table(ws, table: Table) -> None:
     ws.auto_filter.ref = (
         f"A{_HEADER_ROW}:{get_column_letter(len(headings))}{_HEADER_ROW + max(len(table.data), 1)}"
     )
-    _print_setup(ws, _HEADER_ROW)
+    _print_setup(ws, _HEADER_ROW, footer)
 
 
 def build_workbook(table_files: list[Path], title: str = "Tabeller") -> bytes:
     """``tables.xlsx`` from the tables the notebooks saved (:meth:`Table.to_payload`).
+
+    ``title`` (the report's title and period) heads the contents sheet, is the
+    document's title and stands in every printed page's footer.
 
     Returns:
         The workbook's bytes, with fixed timestamps (reproducible).
@@ -133,7 +149,7 @@ def build_workbook(table_files: list[Path], title: str = "Tabeller") -> bytes:
     for file in table_files:
         table = Table.from_payload(json.loads(file.read_text(encoding="utf-8")))
         ws = wb.create_sheet(_sheet_name(table.name, used))
-        _write_table(ws, table)
+        _write_table(ws, table, title)
         link = index.cell(row, 1)
         _text_cell(link, ws.title)
         link.hyperlink = f"#'{ws.title}'!A1"
@@ -142,7 +158,9 @@ def build_workbook(table_files: list[Path], title: str = "Tabeller") -> bytes:
         row += 1
     index.column_dimensions["A"].width = 34
     index.column_dimensions["B"].width = 90
-    _print_setup(index, _HEADER_ROW)
+    _print_setup(index, _HEADER_ROW, title)
+    wb.properties.title = title
+    wb.properties.language = "sv-SE"
     wb.properties.created = wb.properties.modified = dt.datetime(2000, 1, 1)
     wb.properties.creator = "sofstat"
     buf = io.BytesIO()

@@ -81,9 +81,10 @@ def setup() -> None:
     )
 
 
-def swedish_axis(axis, decimals: int = 0) -> None:
-    """Label an axis with Swedish numbers (decimal comma, space separator)."""
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_number(v, decimals)))
+def swedish_axis(axis, decimals: int = 0, percent: bool = False) -> None:
+    """Label an axis with Swedish numbers (decimal comma, space separator), ``%`` after percentages."""
+    unit = " %" if percent else ""
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: fmt_number(v, decimals) + unit))
 
 
 def png_bytes(chart: Chart) -> bytes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -118,19 +119,32 @@ def sick_chart(rates: pd.DataFrame, monthly: pd.DataFrame | None) -> Chart:
     )
     ax = axes[0][0]
     xlabels = [
-        f"{g}\n{y} ({year_span(m)})"
+        f"{g}\n{y}\n({year_span(m)})"
         for g, y, m in zip(show["group"], show["year"], show["months_included"], strict=True)
     ]
-    ax.bar(range(len(show)), show["rate"], color=BLUE, width=0.6)
+    partial = (show["months_included"] < 12).to_numpy()
+    x = np.arange(len(show))
+    ax.bar(x[~partial], show["rate"].to_numpy()[~partial], color=BLUE, width=0.6, label="Helår")
+    if partial.any():  # part of a year: drawn apart, so that it is not read as a year
+        ax.bar(
+            x[partial],
+            show["rate"].to_numpy()[partial],
+            color="white",
+            edgecolor=BLUE,
+            hatch="//",
+            width=0.6,
+            label="Del av året (jämförs inte med helår)",
+        )
+        ax.legend(fontsize=7, frameon=False, loc="upper right")
     for i, (v, pub) in enumerate(zip(show["rate"], show["published"], strict=True)):
         ax.text(
             i, v, fmt_percent(v, 2) + ("\n(publicerat)" if pub else ""), ha="center", va="bottom", fontsize=7
         )
-    ax.set_xticks(range(len(show)), xlabels, fontsize=7)
+    ax.set_xticks(range(len(show)), xlabels, fontsize=6.5)
     ax.set_xlim(-0.8, max(len(show), 3) - 0.2)
     ax.set_ylabel("Ackumulerat sjuktal, %")
-    ax.set_ylim(0, max([*show["rate"].tolist(), 1.0]) * 1.35)
-    swedish_axis(ax.yaxis, 1)
+    ax.set_ylim(0, max([*show["rate"].tolist(), 1.0]) * 1.6)
+    swedish_axis(ax.yaxis, 1, percent=True)
     ax.set_title("Per år (olika delar av året jämförs inte)", loc="left", fontsize=8)
     if has_monthly:
         ax2 = axes[0][1]
@@ -148,7 +162,7 @@ def sick_chart(rates: pd.DataFrame, monthly: pd.DataFrame | None) -> Chart:
         )
         ax2.set_ylabel("Ackumulerat sjuktal, %")
         ax2.set_ylim(0, max(float(acc["accumulated_rate"].max()) * 1.3, 1.0))
-        swedish_axis(ax2.yaxis, 1)
+        swedish_axis(ax2.yaxis, 1, percent=True)
         ax2.set_title("Månad för månad (från januari)", loc="left", fontsize=8)
         ax2.legend(fontsize=7, frameon=False)
     fig.tight_layout()

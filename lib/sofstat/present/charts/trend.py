@@ -10,15 +10,17 @@ from matplotlib.ticker import MaxNLocator
 from ...analysis.indicators import Kind, indicator
 from ...analysis.survey import approximate_band, wilson_interval
 from ..format import fmt_approx, fmt_number
-from ..labels import indicator_label
+from ..labels import BETTER, indicator_label
 from . import _VERDICT_MARK, BLUE, GREEN, GREY, MIN_SPAN, Chart, _wrap, setup, swedish_axis
 
 # --- the trend panel -------------------------------------------------------------
 
 
 def _ylim(kind: Kind, values: list[float]) -> tuple[float, float]:
-    span = MIN_SPAN[kind]
     lo, hi = min(values), max(values)
+    # at least the kind's span; counts and ratios also at least a tenth of their size,
+    # so that 69 -> 70 managers does not look like a leap
+    span = MIN_SPAN[kind] if kind not in (Kind.COUNT, Kind.RATIO) else max(MIN_SPAN[kind], 0.2 * abs(hi))
     if hi - lo < span:
         mid = (hi + lo) / 2
         lo, hi = mid - span / 2, mid + span / 2
@@ -139,7 +141,7 @@ def trend_chart(
             used.add(r["verdict"])
         if all_y:
             ax.set_ylim(*_ylim(ind.kind, all_y))
-        better = "högre är bättre" if ind.better == "up" else "lägre är bättre"
+        better = BETTER[ind.better]
         ax.set_title(
             _wrap(f"{indicator_label(ind, questions)} ({better})", 42),
             fontsize=7,
@@ -154,7 +156,9 @@ def trend_chart(
             ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
         else:
             ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
-        swedish_axis(ax.yaxis, 0 if ind.kind in (Kind.COUNT, Kind.SHARE, Kind.SURVEY, Kind.RATIO) else 1)
+        swedish_axis(
+            ax.yaxis, 0 if ind.kind in (Kind.COUNT, Kind.SHARE, Kind.SURVEY, Kind.RATIO) else 1, ind.percent
+        )
         ax.tick_params(axis="y", labelsize=6.5)
         alt_parts.append(_trend_alt(r, ind, questions))
     handles = []
