@@ -55,7 +55,7 @@ def test_staff_per_manager_values(spm):
     # departments Table 1 does not name fall under "Övriga områden"
     assert by.loc["5200801", "area"] == OTHER
     assert by.loc["5201002", "guideline_base"] == 25
-    assert by.loc["5200102", "department_name"] == "Avdelning 52001 (ingen egen rad i tabell 3)"
+    assert by.loc["5200102", "department_name"] == "Avdelning 52001 (utan egen rad i tabellen)"
     assert spm["status"].value_counts().to_dict() == {"within_base": 47, "over_base": 11, "over_max": 1}
 
 
