@@ -100,7 +100,7 @@ def age_departments_table(depts: pd.DataFrame, min_employees_age: int) -> Table:
         notes.append(
             "– i publicerad medelålder ("
             + ", ".join(no_row["department_name"])
-            + "): ingen egen rad i tabell 3."
+            + "): ingen egen rad i tabellen."
         )
     cols = {
         "Tillsvidare­anställda": INT,
