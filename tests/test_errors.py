@@ -782,3 +782,33 @@ def test_bidirectional_override_in_a_name_is_refused(table3_text, char):
     with pytest.raises(InputError, match=rf"control character U\+{ord(char):04X} in the line") as info:
         sofstat.read_staffing(text)
     assert info.value.line == _line_no(text, "5200306 Kil")
+
+
+# --- large inputs: the text check on the bytes (readers/fast.py) finds what the line-by-line one finds ---
+
+
+@pytest.mark.parametrize("kind", ["staffing_csv", "staffing_txt", "survey"])
+def test_control_characters_and_long_lines_in_a_large_input(tmp_path, kind):
+    if kind == "staffing_txt":
+        rows = [f"{5200000 + i:07d} Enhet {i} 20 19,00 44,0 " for i in range(600)]
+        header, reader, name = "Tabell 3. mars 2024", read_staffing, "tabell3_2024-03.txt"
+    elif kind == "staffing_csv":
+        rows = [f"{5200000 + i:07d};Enhet {i};20;19,00;44,0;" for i in range(600)]
+        header, reader, name = STAFFING_HEADER, read_staffing, "bemanning_2024-03.csv"
+    else:
+        rows = [f"2024;delaktig_beslut;medarbetare;{5200000 + i:07d};positiv;60;10" for i in range(600)]
+        header, reader, name = SURVEY_HEADER, read_survey, "enkat.csv"
+    clean = tmp_path / name
+    clean.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    assert len(reader(clean)) > 0  # over 10 000 characters, and readable
+    rows[99] = rows[99][:12] + "\x1b" + rows[99][12:]
+    rows[399] = rows[399] + "x" * config.MAX_LINE_LENGTH
+    rows[499] = rows[499][:9] + "\x85" + rows[499][9:]
+    damaged = tmp_path / ("skadad_" + name)
+    damaged.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    exc = _expect(reader, damaged, 101, rows[99], "control character U+001B")
+    assert [(p.line, p.reason.split(" ")[0]) for p in exc.problems] == [
+        (101, "control"),
+        (401, "line"),
+        (501, "control"),
+    ]

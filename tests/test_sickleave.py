@@ -6,6 +6,7 @@ a small month, unknown size unless published) is tested in test_disclosure.py.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from openpyxl import Workbook
 
@@ -190,3 +191,52 @@ def test_bad_counts(tmp_path):
     p = _write(tmp_path, "år;grupp;sjuktal;antal_anställda\n2024;chefer;2,0;många\n")
     with pytest.raises(InputError, match="line 2: antal_anställda 'många' is not a number"):
         read_sick_leave(p)
+
+
+# --- the bulk reading (readers/fast.py) gives what reading every cell as text gives ---
+
+
+def _sick_read(path):
+    try:
+        return read_sick_leave(path)
+    except InputError as exc:
+        return [(p.line, p.text, p.reason) for p in exc.problems]
+
+
+SICK_VARIANTS = {
+    "monthly": (
+        MONTHLY,
+        [f"2024-{m % 12 + 1:02d};grupp {m // 12};{m % 50},5;{1000 + m};{m % 40}" for m in range(600)],
+    ),
+    "monthly, damaged": (
+        MONTHLY,
+        [f"2024-{m % 12 + 1:02d};grupp {m // 12};{m % 50},5;{1000 + m};" for m in range(600)]
+        + [
+            "2024-13;x;1;10;",
+            "2024-01;grupp 0;1;10;",
+            "2024-02;;11;10;",
+            " 2024-03 ;\u00a0y;1 000;2 000,5;3",
+        ],
+    ),
+    "rates": (
+        "år;grupp;sjuktal;antal_anställda;publicerad;källa",
+        [f"{2000 + y % 25};g{y};{y % 9},{y % 10} %;{y};ja;" for y in range(600)],
+    ),
+}
+
+
+@pytest.mark.parametrize("variant", list(SICK_VARIANTS))
+def test_a_large_file_reads_in_bulk_as_cell_by_cell(tmp_path, monkeypatch, variant):
+    from sofstat.readers import fast
+
+    header, rows = SICK_VARIANTS[variant]
+    p = _write(tmp_path, "\n".join([header, *rows]) + "\n")
+    bulk = _sick_read(p)
+    monkeypatch.setattr(fast, "read_regular", lambda *args, **kwargs: None)  # every cell as text
+    slow = _sick_read(p)
+    assert isinstance(bulk, list) == isinstance(slow, list) == ("damaged" in variant)
+    if isinstance(bulk, list):
+        assert bulk == slow
+    else:
+        pd.testing.assert_frame_equal(bulk, slow, check_exact=True)
+        assert bulk.attrs == slow.attrs

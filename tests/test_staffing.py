@@ -334,3 +334,170 @@ def test_hostile_fixture_names_are_read_as_plain_text():
     original = sofstat.read_staffing(TABLE3)
     numbers = ["unit_code", "employees", "fte", "mean_age", "managers"]
     pd.testing.assert_frame_equal(df[numbers], original[numbers])
+
+
+# --- the bulk readings (readers/fast.py, readers/bulk.py) give what the line-by-line ones give ---
+
+
+def _big_text(rows: int = 300) -> str:
+    """A table of over 10 000 characters holding every shape: markers and stars, wrapped names,
+    page debris, thousands spaced, decimal points, no-break and double spaces, names ending in a
+    number or holding a comma, lines the bulk reading leaves to the line-by-line one."""
+    lines = ["Tabell 3. Antal tillsvidareanställda medarbetare per chef, mars 2024 ", "", "Antal "]
+    for i in range(rows):
+        code = f"{5200000 + i:07d}"
+        shape = i % 12
+        if shape == 0:
+            lines.append(f"{code} Enhet {i} (*2 chefer) 40* 38,50 45,5 ")
+        elif shape == 1:
+            lines += [f"{code} Lång enhet och ", "", f"samverkan {i % 7 + 2} 2,00 44,0"]
+        elif shape == 2:
+            lines += [
+                "",
+                "Socialförvaltningens plan för att stärka enhetschefer  ",
+                "  2024-2027 ",
+                "   4 (15) ",
+            ]
+            lines.append(f"{code} Särskilt boende 1 029 99,50 45,0 ")  # FTE far above 29: "1 029" is 1029
+        elif shape == 3:
+            lines.append(f" {code}  Hemtjänst\u00a0Visby  12 11.5 40.2")
+        elif shape == 4:
+            lines.append(f"{code} Pjäsen, del 2 (*3 chefer) 115* 105,46 45,8")
+        elif shape == 5:
+            lines.append(f"{code} Område {i} 1 555 1 498,42 47,2")
+        elif shape == 6:
+            lines.append(f"{code} Roma (* 4 Chefer ) 56 54,80 45,6 ")
+        else:
+            lines.append(f"{code} Team {i} {i % 50 + 10} {i % 50 + 5},25 {30 + i % 40},0 ")
+    return "\n".join(lines) + "\n"
+
+
+def _as_read(text_or_error):
+    if isinstance(text_or_error, Exception):
+        return [(p.line, p.text, p.reason) for p in text_or_error.problems]
+    df = text_or_error
+    return (
+        df.to_dict("list"),
+        df.attrs["read"].lines.tolist(),
+        df.attrs["read"].debris,
+        df.attrs["read"].blank,
+    )
+
+
+def _read(source):
+    try:
+        return sofstat.read_staffing(source)
+    except sofstat.InputError as exc:
+        return exc
+
+
+DAMAGE = [
+    ("5200010 Team 10 20 15,25 40,0", "5200010 Team 10 20 25,25 40,0"),  # FTE above headcount
+    ("5200011 Team 11 21 16,25 41,0", "5200011 Team 11 21* 16,25 41,0"),  # * without a marker
+    ("5200019 Team 19 29 24,25 49,0", "5200019 12 29 24,25 49,0"),  # a name without a letter
+    ("5200020 Team 20 30 25,25 50,0", "5200020 Team 20 - 30 25,25 50,0"),  # a minus apart
+    ("5200021 Team 21 31 26,25 51,0", "5200021 Team 21 31 26,25 51,0 5200022 X 1 1,00 40,0"),
+    ("5200023 Team 23 33 28,25 53,0", "5200023 Team 23 33 28,25 53,0000000000000001"),
+    ("5200031 Team 31 41 36,25 61,0", "5200031 Team 31 41 36,25 61"),
+    ("5200032 Team 32 42 37,25 62,0", "5200008 Team 32 42 37,25 62,0"),  # a repeated code
+    ("5200033 Team 33 43 38,25 63,0", "520033 Team 33 43 38,25 63,0"),
+]
+
+
+@pytest.mark.parametrize("damaged", [False, True])
+def test_a_large_text_reads_in_bulk_as_line_by_line(monkeypatch, damaged):
+    from sofstat.readers import published
+
+    text = _big_text()
+    if damaged:
+        for old, new in DAMAGE:
+            text = text.replace(old, new, 1)
+    assert len(text) > config.MAX_LINE_LENGTH  # (the bytes kept by the check, the lines cut out lazily)
+    bulk = _read(text)
+    assert isinstance(bulk, sofstat.InputError) == damaged
+    monkeypatch.setattr(published, "read_bulk", lambda *args: None)  # the regular expression's pass
+    assert _as_read(bulk) == _as_read(_read(text))
+    rows, _ = published.read_published(load_text(text)) if not damaged else (None, None)
+    if not damaged:
+        reference = published.Rows()
+        from sofstat.readers.source import Problems
+
+        lines = load_text(text).lines
+        published._read_rest(lines, [False] * len(lines), reference, Problems("<text>"))
+        got = list(
+            zip(
+                rows.code,
+                rows.name,
+                rows.employees,
+                rows.fte,
+                rows.age,
+                rows.managers,
+                rows.first,
+                strict=True,
+            )
+        )
+        assert got == list(
+            zip(
+                reference.code,
+                reference.name,
+                reference.employees,
+                reference.fte,
+                reference.age,
+                reference.managers,
+                reference.first,
+                strict=True,
+            )
+        )
+
+
+def test_a_text_beyond_latin1_is_read_by_the_regular_expression(table3_text):
+    """A minus sign (U+2212) anywhere: the bulk reading steps aside, the result is the same."""
+    text = table3_text.replace("Kilåkern", "Kilåkern \u2212 ny")
+    df = sofstat.read_staffing(text)
+    assert df.loc[df["unit_code"] == "5200306", "unit_name"].item() == "Kilåkern \u2212 ny"
+    assert len(df) == 68
+
+
+def _big_csv(rows: int = 400) -> list[str]:
+    out = []
+    for i in range(rows):
+        code = f"{5200000 + i:07d}"
+        out.append(f"{code};Enhet {i % 37};{i % 60 + 5};{i % 60 + 4},{i % 100:02d};{30 + i % 40},{i % 10};")
+    return out
+
+
+CSV_VARIANTS = {
+    "plain": lambda rows: rows,
+    "blank rows and managers": lambda rows: [*rows[:5], ";;;;;", *rows[5:], "5201000;Fyra;40;38,5;45,0;4"],
+    "quotes and spaces": lambda rows: [
+        *rows,
+        '5201000;" Pjäsen, ""del"" ";115*;105,46;45,8;4',
+        "5201001; Roma ;3;3;40;",
+    ],
+    "points and thousands": lambda rows: [
+        *rows,
+        "52;Socialnämnd;1 555;1 498,42;47,2;",
+        "5201000;X;3;2.5;40.5;",
+    ],
+    "a number of 16 digits": lambda rows: [*rows, "5201000;X;3;2,123456789012345;40;"],
+    "two commas": lambda rows: [*rows, "5201000;X;3;2,1,2;40;"],
+    "codes": lambda rows: [*rows, "5200007;Dubblett;3;3;40;", "520;Kort;3;3;40;", "52x0001;Bokstav;3;3;40;"],
+    "a marker in a name": lambda rows: [*rows, "5201000;Roma (*2 chefer);56*;54,80;45,6;"],
+    "empty cells": lambda rows: [*rows, "5201000;;3;;;", "5201001;Y;;3;40;"],
+}
+
+
+@pytest.mark.parametrize("variant", list(CSV_VARIANTS))
+def test_a_large_csv_reads_in_bulk_as_cell_by_cell(tmp_path, monkeypatch, variant):
+    from sofstat.readers import fast
+
+    rows = CSV_VARIANTS[variant](_big_csv())
+    p = tmp_path / "bemanning_2024-03.csv"
+    p.write_text("\n".join([";".join(CSV_COLUMNS), *rows]) + "\n", encoding="utf-8")
+    bulk = _read(p)
+    if variant == "plain":
+        table = read_table(p, CSV_COLUMNS, text_columns={"enhetskod", "enhetsnamn"}, codes={"enhetskod"})
+        assert table.regular is not None and "enhetskod" in table.regular.digits
+        assert table.frame["antal_årsarbetare"].dtype == "float64"
+    monkeypatch.setattr(fast, "read_regular", lambda *args, **kwargs: None)  # every cell as text
+    assert _as_read(bulk) == _as_read(_read(p))

@@ -6,6 +6,7 @@ shares are printed ("ca 2/3") with the presentation.
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from sofstat import InputError, config
@@ -246,3 +247,60 @@ def test_xlsx_percent_formatted_cells(tmp_path):
     p = tmp_path / "p.xlsx"
     wb.save(p)
     assert read_survey(p)["share"].tolist() == pytest.approx([70.2])
+
+
+# --- the bulk reading (readers/fast.py) gives what reading every cell as text gives ---
+
+
+def _big_survey(groups: int = 200) -> list[str]:
+    """Groups of five answers (over 10 000 characters): shares summing to 100 per group."""
+    out = []
+    questions = [("leder_arbetsgruppen", "medarbetare"), ("kompetensutveckling", "chefer")]
+    for g in range(groups):
+        qid, group = questions[g % 2]
+        unit = f"{5200000 + g // 2:07d}"
+        for answer, share in enumerate(["10,5", "9,5", "20,0", "30,0", "30,0"], start=1):
+            out.append(f"2024;{qid};{group};{unit};{answer};{share};{g % 90 + 10}")
+    return out
+
+
+def _survey_read(path):
+    try:
+        return read_survey(path)
+    except InputError as exc:
+        return [(p.line, p.text, p.reason) for p in exc.problems]
+
+
+SURVEY_VARIANTS = {
+    "plain": lambda rows: rows,
+    "words as written": lambda rows: [
+        *rows,
+        "2024;delaktig_beslut; Medarbetare ;52;Positiv;28,2 %;",
+        '2024;delaktig_beslut;"medarbetare";52;NEGATIV;2/3;',
+        "2024;delaktig_beslut;medarbetare;52;neutral;5,1;",
+        ";;;;;;",
+    ],
+    "errors": lambda rows: [
+        *rows[:-2],
+        "2024;delaktig_beslut;medarbetare;52;positiv;60;100",
+        "2024;delaktig_beslut;medarbetare;52;positiv;60;90",
+        "24;okand;politiker;5x;6;mycket;-1",
+        "2024;leder_arbetsgruppen;medarbetare;5200000;1;1e2;",
+    ],
+}
+
+
+@pytest.mark.parametrize("variant", list(SURVEY_VARIANTS))
+def test_a_large_survey_reads_in_bulk_as_cell_by_cell(tmp_path, monkeypatch, variant):
+    from sofstat.readers import fast
+
+    rows = SURVEY_VARIANTS[variant](_big_survey())
+    p = _write(tmp_path, "\n".join([HEADER, *rows]) + "\n", "utf-8")
+    bulk = _survey_read(p)
+    monkeypatch.setattr(fast, "read_regular", lambda *args, **kwargs: None)  # every cell as text
+    slow = _survey_read(p)
+    assert isinstance(bulk, list) == isinstance(slow, list) == (variant == "errors")
+    if isinstance(bulk, list):
+        assert bulk == slow
+    else:
+        pd.testing.assert_frame_equal(bulk, slow, check_exact=True)

@@ -16,9 +16,12 @@ between rows. Every line is classified as exactly one of:
   words without digits (a running page header or footer);
 - an **error**: anything else, reported with file, line and text.
 
-Reading is linear in the size of the text: one regular-expression pass (no
-nested quantifiers; runs of spaces are collapsed first) reads the lines of
-the common shape, and the rest are read one by one, token by token.
+Reading is linear in the size of the text: the lines of the common shape
+are read all at once on the text's bytes (:mod:`.bulk`; for a text beyond
+Latin-1, one regular-expression pass with no nested quantifiers, runs of
+spaces collapsed first), each giving exactly what reading it alone gives;
+the rest are read one by one, token by token (what a line is on its own is
+worked out once per distinct text: page debris repeats).
 """
 
 from __future__ import annotations
@@ -26,8 +29,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .. import config
 from ..vocabulary import MONTHS
+from .bulk import Lines, merge, read_bulk
 from .numbers import normalise_spaces, parse_number
 from .source import Problems, Text
 
@@ -81,6 +87,7 @@ class Rows:
     texts: dict[int, str] = field(default_factory=dict)  # row -> text, where not one line
     debris: list[tuple[int, str, str]] = field(default_factory=list)  # (line, kind, text)
     blank: int = 0
+    digits: object = None  # the codes' digits (fast.Digits) when read from a file's bytes
 
     def add(self, code, name, employees, fte, age, managers, first, last, text=None) -> None:
         if text is not None:
@@ -250,15 +257,34 @@ def read_published(text: Text, problems: Problems | None = None) -> tuple[Rows, 
     """
     own = problems is None
     problems = Problems(text.name) if own else problems
-    lines = text.lines
+    bulk = read_bulk(text, _starred_row, _name_problem)
+    if bulk is None:  # characters beyond Latin-1: the regular expression's pass
+        lines = text.lines
+        rows, claimed = _read_common(lines), bytearray(len(lines))
+        for line in rows.first:
+            claimed[line - 1] = 1
+    else:
+        lines = Lines(text) if text.encoded is not None else text.lines
+        rows, claimed = Rows(), bulk.claimed
+    _read_rest(lines, claimed, rows, problems)
+    if own:
+        problems.raise_if_any()
+    if bulk is not None:
+        rows = merge(bulk, rows)
+    else:
+        rows = _reorder(rows, sorted(range(len(rows.code)), key=rows.first.__getitem__))
+    return rows, _period_from_title(lines)
+
+
+def _read_common(lines: list[str]) -> Rows:
+    """The lines of the common shape, by one regular-expression pass (a text beyond Latin-1)."""
     flat = re.sub(r" {2,}", " ", normalise_spaces("\n".join(lines)))
     found = _LINE.findall(flat)
     if len(found) != len(lines):  # cannot happen; be safe rather than fast
         found = [("",) * 6] * len(lines)
     rows = Rows()
-    claimed = [False] * len(lines)
     for i, (code, name, emp, star, fte, age) in enumerate(found):
-        if not code or claimed[i]:
+        if not code:
             continue
         if len(fte) > _FAST_MAX_CHARS or len(age) > _FAST_MAX_CHARS or len(emp) > 9:
             continue  # read slowly, to be refused with the reason
@@ -266,35 +292,46 @@ def read_published(text: Text, problems: Problems | None = None) -> tuple[Rows, 
         if fte_v > emp_v or star or "(" in name or _name_problem(name):
             continue  # read slowly: a digit of the name may belong to the headcount, or a marker
         rows.add(code, name, emp_v, fte_v, float(age.replace(",", ".")), 1, i + 1, i + 1)
-        claimed[i] = True
-    _read_rest(lines, claimed, rows, problems)
-    if own:
-        problems.raise_if_any()
-    order = sorted(range(len(rows.code)), key=rows.first.__getitem__)
-    if order != list(range(len(order))):
-        rows = _reorder(rows, order)
-    return rows, _period_from_title(lines)
+    return rows
 
 
-def _read_rest(lines: list[str], claimed: list[bool], rows: Rows, problems: Problems) -> None:
+def _starred_row(name: str, starred: bool) -> tuple[str, int] | None:
+    """A name with a ``(`` or a headcount with ``*``, read as :func:`_parse` reads it; None when it
+    cannot be (the line is then read by it, to be refused with the reason)."""
+    try:
+        clean, n = managers_in_name(name)
+    except _Unreadable:
+        return None
+    if starred and n is None:
+        return None
+    return clean, 1 if n is None else n
+
+
+def _read_rest(lines: list[str], claimed, rows: Rows, problems: Problems) -> None:
     """Classify, one by one, every line the fast pass did not read."""
-    i, n = 0, len(lines)
-    while i < n:
+    n = len(lines)
+    claimed = claimed if isinstance(claimed, bytearray) else bytearray(bool(c) for c in claimed)
+    alone: dict[str, tuple[str, str | None]] = {}  # what a line of text is on its own (debris repeats)
+    todo = np.flatnonzero(np.frombuffer(claimed, dtype=np.uint8) == 0) if n else np.zeros(0, dtype=np.int64)
+    if hasattr(lines, "prefetch"):
+        lines.prefetch(todo)
+    for i in todo.tolist():
         if claimed[i]:
-            i += 1
             continue
         line = lines[i]
-        if not line.strip():
+        what = alone.get(line)
+        if what is None:
+            what = _alone(line)
+            if what[0] != "row":
+                alone[line] = what
+        if what[0] == "blank":
             rows.blank += 1
-            i += 1
             continue
-        if not starts_like_row(line):
-            kind = debris_kind(line)
-            if kind is not None:
-                rows.debris.append((i + 1, kind, line))
-            else:
-                problems.add(i + 1, line, _not_a_row(line))
-            i += 1
+        if what[0] == "debris":
+            rows.debris.append((i + 1, what[1], line))
+            continue
+        if what[0] == "problem":
+            problems.add(i + 1, line, what[1])
             continue
         used, joined, parsed, reason, joined_reason = [i], line, None, "", ""
         try:
@@ -318,13 +355,22 @@ def _read_rest(lines: list[str], claimed: list[bool], rows: Rows, problems: Prob
                 j += 1
         if parsed is None:
             problems.add(i + 1, line, f"starts like a row but cannot be read: {reason}{joined_reason}")
-            i += 1
             continue
         code, name, emp, fte, age, managers = parsed
         rows.add(code, name, emp, fte, age, managers, i + 1, used[-1] + 1, joined if len(used) > 1 else None)
         for k in range(i, used[-1] + 1):  # the lines used and the blank lines between them
-            claimed[k] = True
-        i = i + 1
+            claimed[k] = 1
+
+
+def _alone(line: str) -> tuple[str, str | None]:
+    """What a line is on its own: ``("blank", None)``, ``("debris", kind)``, ``("problem", reason)``
+    or ``("row", None)`` (it starts like one)."""
+    if not line.strip():
+        return "blank", None
+    if not starts_like_row(line):
+        kind = debris_kind(line)
+        return ("debris", kind) if kind is not None else ("problem", _not_a_row(line))
+    return "row", None
 
 
 def _parses(line: str) -> bool:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from .. import config
 from ..errors import InputError
+from . import cells
 from . import source as src
 
 MONTHLY = ["månad", "grupp", "sjuktimmar", "ordinarie_timmar"]
@@ -58,7 +59,9 @@ def read_sick_leave(source: src.Source) -> pd.DataFrame:
             same group and month (or year) twice.
     """
     try:
-        table = src.read_table(source, MONTHLY, MONTHLY_OPTIONAL, text_columns={"månad", "grupp"})
+        table = src.read_table(
+            source, MONTHLY, MONTHLY_OPTIONAL, text_columns={"månad", "grupp"}, categories={"månad"}
+        )
         monthly = True
     except InputError as exc:
         if not exc.reason.startswith("header differs"):
@@ -80,8 +83,8 @@ def read_sick_leave(source: src.Source) -> pd.DataFrame:
     problems = src.Problems(table.name)
     f = table.frame
     n = len(f)
-    group = f["grupp"]
-    problems.rows(table, (group == "").to_numpy(), "empty group")
+    group_codes, groups = cells.factorize(f["grupp"])
+    problems.rows(table, (groups == "")[group_codes], "empty group")
     employees = (
         src.counts(table, "antal_anställda", problems, "antal_anställda")
         if "antal_anställda" in f
@@ -89,9 +92,10 @@ def read_sick_leave(source: src.Source) -> pd.DataFrame:
     )
     source_name = config.display_path(table.path) if table.path else table.name
     if monthly:
-        month = f["månad"]
-        ok = month.str.fullmatch(config.MONTH_PATTERN).fillna(False).to_numpy(bool)
-        problems.rows(table, ~ok, lambda i: f"month {month.iloc[i][:20]!r} is not YYYY-MM")
+        # month by month: every check on the distinct values, then spread to the rows by their codes
+        key_codes, keys = cells.factorize(f["månad"])
+        ok = cells.fullmatch(keys, config.MONTH_PATTERN)[key_codes]
+        problems.rows(table, ~ok, lambda i: f"month {keys[key_codes[i]][:20]!r} is not YYYY-MM")
         sick = _hours(table, "sjuktimmar", problems)
         ordinary = _hours(table, "ordinarie_timmar", problems)
         problems.rows(table, ordinary == 0, "ordinary hours are zero")
@@ -100,53 +104,59 @@ def read_sick_leave(source: src.Source) -> pd.DataFrame:
             sick > ordinary,
             lambda i: f"sick hours ({sick[i]:g}) above ordinary hours ({ordinary[i]:g})",
         )
-        key = month
         with np.errstate(invalid="ignore", divide="ignore"):
             rate = 100 * sick / ordinary
-        year = month.str.slice(0, 4)
+        years = np.array([k[:4] for k in keys.tolist()], dtype=object)
         published = np.zeros(n, dtype=bool)
         sources = pd.Series([source_name] * n, dtype="str")
     else:
-        year = f["år"]
-        ok = year.str.fullmatch(config.YEAR_PATTERN).fillna(False).to_numpy(bool)
-        problems.rows(table, ~ok, lambda i: f"year {year.iloc[i][:20]!r} is not a four-digit year")
+        key_codes, keys = cells.factorize(f["år"])
+        ok = cells.fullmatch(keys, config.YEAR_PATTERN)[key_codes]
+        problems.rows(table, ~ok, lambda i: f"year {keys[key_codes[i]][:20]!r} is not a four-digit year")
         cell = f["sjuktal"]  # a percentage: one % sign after the number is allowed (and a workbook's % cells)
-        f["sjuktal"] = cell.where(~cell.str.endswith("%"), cell.str.slice(0, -1).str.rstrip())
+        if not pd.api.types.is_numeric_dtype(cell.dtype):  # (a column of plain numbers holds no %)
+            f["sjuktal"] = cell.where(~cell.str.endswith("%"), cell.str.slice(0, -1).str.rstrip())
         rate = table.numbers("sjuktal", problems, "sjuktal")
         problems.rows(table, rate < 0, "negative sjuktal")
         problems.rows(table, rate > 100, lambda i: f"rate {rate[i]:g} % above 100")
-        problems.rows(
-            table, np.isnan(rate) & (f["sjuktal"].astype("str").fillna("") == "").to_numpy(), "no sjuktal"
+        problems.rows(table, np.isnan(rate) & src.empty_cells(table, "sjuktal"), "no sjuktal")
+        word_codes, words = (
+            cells.factorize(f["publicerad"]) if "publicerad" in f else (np.zeros(n, int), [""])
         )
-        words = f["publicerad"].str.lower() if "publicerad" in f else pd.Series([""] * n, dtype="str")
+        words = np.array([w.lower() for w in words], dtype=object)
         problems.rows(
             table,
-            ~words.isin(["", "ja", "nej"]).to_numpy(),
-            lambda i: f"publicerad must be ja or nej, not {words.iloc[i]!r}",
+            ~np.isin(words, ["", "ja", "nej"])[word_codes],
+            lambda i: f"publicerad must be ja or nej, not {words[word_codes[i]]!r}",
         )
-        published = (words == "ja").to_numpy()
-        sources = (
-            f["källa"].replace("", source_name) if "källa" in f else pd.Series([source_name] * n, dtype="str")
-        )
-        sick = ordinary = np.full(n, np.nan)
-        key = year
-    dup = pd.DataFrame({"k": key, "g": group}).duplicated().to_numpy()
-    problems.rows(table, dup, lambda i: f"{key.iloc[i]} {group.iloc[i]} appears twice")
+        published = (words == "ja")[word_codes]
+        if "källa" in f:
+            source_codes, named = cells.factorize(f["källa"])
+            sources = cells.text_column(source_codes, [v if v else source_name for v in named.tolist()])
+        else:
+            sources = pd.Series([source_name] * n, dtype="str")
+        sick, ordinary = np.full(n, np.nan), np.full(n, np.nan)
+        years = keys
+    pair = key_codes * (len(groups) + 1) + group_codes  # the same month (or year) and group twice
+    dup = pd.Series(pair).duplicated().to_numpy()
+    problems.rows(table, dup, lambda i: f"{keys[key_codes[i]]} {groups[group_codes[i]]} appears twice")
     problems.raise_if_any()
     if not n:
         raise InputError(table.name, None, "", "no rows")
+    year_values = np.array([int(y) for y in years.tolist()], dtype="int64")
     df = pd.DataFrame(
         {
-            "year": year.astype("int64"),
-            "month": month if monthly else pd.Series([pd.NA] * n, dtype="str"),
-            "group": group,
+            "year": year_values[key_codes],
+            "month": cells.text_column(key_codes, keys) if monthly else pd.Series([pd.NA] * n, dtype="str"),
+            "group": cells.text_column(group_codes, groups),
             "sick_hours": sick,
             "ordinary_hours": ordinary,
             "rate": rate,
             "employees": employees,
             "published": published,
             "source": sources.to_numpy(),
-        }
+        },
+        copy=False,  # (arrays made here, for this frame only)
     )
     df = df.astype({"month": "str", "group": "str", "source": "str", "published": "bool"})
     df.attrs["shape"] = "monthly" if monthly else "rates"
@@ -155,8 +165,7 @@ def read_sick_leave(source: src.Source) -> pd.DataFrame:
 
 def _hours(table: src.Table, column: str, problems: src.Problems) -> np.ndarray:
     values = table.numbers(column, problems, column)
-    empty = np.isnan(values) & (table.frame[column].astype("str").fillna("") == "").to_numpy()
-    problems.rows(table, empty, f"no {column}")
+    problems.rows(table, np.isnan(values) & src.empty_cells(table, column), f"no {column}")
     problems.rows(table, values < 0, f"negative {column}")
     problems.rows(
         table,

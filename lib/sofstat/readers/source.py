@@ -28,6 +28,8 @@ import pandas as pd
 
 from .. import config
 from ..errors import InputError, Problem
+from . import fast
+from .cells import blank_cells, clean_column, counts, empty_cells  # noqa: F401 (src.counts, src.empty_cells)
 from .files import cell_text, decode, read_bytes, xlsx_rows
 from .numbers import SPACES, normalise_spaces, parse_column, why_not_a_number
 
@@ -72,6 +74,8 @@ class Text:
     name: str
     path: Path | None
     text: str
+    #: The text's bytes and byte classes, kept by the check for the table reader (see fast.Encoded).
+    encoded: fast.Encoded | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def lines(self) -> list[str]:
@@ -100,6 +104,8 @@ def is_xlsx(source: object) -> bool:
 
 def check_text(text: Text, problems: Problems) -> None:
     """Record control characters and over-long lines (every such line)."""
+    if fast.text_is_clean(text):
+        return
     if _CONTROL.search(text.text):
         for i, line in enumerate(text.lines, start=1):
             _check_line(i, line, problems)
@@ -161,6 +167,7 @@ class Table:
         source_text: the decoded text (None for a workbook).
         cells: for a workbook, every row's cells as text (for messages).
         debris: ``(line, text)`` of lines that hold no data (blank).
+        regular: what :func:`.fast.read_regular` proved of the cells (None: read the slow way).
     """
 
     name: str
@@ -170,6 +177,7 @@ class Table:
     lines: np.ndarray
     source_text: Text | None = None
     cells: dict[int, str] = field(default_factory=dict)
+    regular: fast.Regular | None = None
 
     def row_text(self, i: int) -> str:
         """The text of data row ``i`` as it stands in the file."""
@@ -177,6 +185,13 @@ class Table:
         if self.source_text is not None:
             return self.source_text.line(line)
         return self.cells.get(line, "")
+
+    def cell(self, i: int, column: str) -> str:
+        """The text of one cell of data row ``i`` (a plain number as written in the file)."""
+        s = self.frame[column]
+        if pd.api.types.is_numeric_dtype(s.dtype) and self.source_text is not None:
+            return normalise_spaces(self.row_text(i)).split(";")[self.columns.index(column)]
+        return str(s.iloc[i])
 
     def numbers(self, column: str, problems: Problems, what: str) -> np.ndarray:
         """The column as float64 (NaN where empty); a problem for every cell that is not a number."""
@@ -193,15 +208,13 @@ def _norm_header(cell: object) -> str:
     return normalise_spaces(text).strip().lstrip("\ufeff").strip().lower()
 
 
-def _unquote(cell: str) -> str | None:
-    """Unquote a cell (doubled quotes inside become one); None for a quote it does not close."""
-    if len(cell) >= 2 and cell.endswith('"') and '"' not in cell[1:-1].replace('""', ""):
-        return cell[1:-1].replace('""', '"')
-    return None
-
-
 def read_table(
-    source: Source, required: list[str], optional: list[str] = (), text_columns: set[str] | None = None
+    source: Source,
+    required: list[str],
+    optional: list[str] = (),
+    text_columns: set[str] | None = None,
+    categories: set[str] = frozenset(),
+    codes: set[str] = frozenset(),
 ) -> Table:
     """Read a table as Swedish Excel writes it (``;``-CSV), or the first sheet of an ``.xlsx``.
 
@@ -213,8 +226,14 @@ def read_table(
     Args:
         source: a path, or the CSV text itself.
         required, optional: the header.
-        text_columns: columns that hold text rather than numbers. Every cell
-            is read as text either way (numbers by :meth:`Table.numbers`).
+        text_columns: columns that hold text rather than numbers. A number
+            column whose every cell is plain (digits, at most one decimal
+            comma) may be read as ``float64``; any other is read as text
+            (numbers by :meth:`Table.numbers`, one grammar either way).
+        categories: text columns that may be read as ``category`` (few
+            distinct values); read them through :func:`.cells.factorize`.
+        codes: text columns that may be read straight from the bytes when
+            every cell is digits (``table.regular.digits``).
 
     Returns:
         A :class:`Table`.
@@ -231,20 +250,39 @@ def read_table(
         return _read_xlsx(Path(source), required, optional, text_columns)
     text = load_text(source)
     problems = Problems(text.name)
-    lines = text.lines
-    head = next((i for i, line in enumerate(lines) if normalise_spaces(line).strip(" ;")), None)
+    head, line = _first_nonblank(text.text)
     if head is None:
         raise InputError(text.name, None, "", "no header and no rows")
-    columns = _check_header(text.name, head + 1, lines[head], lines[head].split(";"), required, optional)
+    columns = _check_header(text.name, head + 1, line, line.split(";"), required, optional)
+    encoded, text.encoded = text.encoded, None
     if any(c in text.text for c in SPACES):  # every kind of space (and tab) as a plain space
-        body = normalise_spaces(text.text)
+        body, encoded = normalise_spaces(text.text), None
     else:
         body = text.text
     text_columns = set(columns) if text_columns is None else set(text_columns) & set(columns)
-    frame = _parse_csv(body, head + 1, columns, text, problems)
-    problems.raise_if_any()
+    numeric = set(columns) - text_columns
+    regular = fast.read_regular(body, head + 1, columns, numeric, set(categories), encoded, set(codes))
+    if regular is None:
+        frame = _parse_csv(body, head + 1, columns, text, problems)
+        problems.raise_if_any()
+    else:
+        frame = regular.frame
     line_numbers = np.arange(head + 2, head + 2 + len(frame))
-    return _finish(Table(text.name, text.path, columns, frame, line_numbers, text), text_columns, problems)
+    table = Table(text.name, text.path, columns, frame, line_numbers, text, regular=regular)
+    return _finish(table, text_columns, problems, regular)
+
+
+def _first_nonblank(text: str) -> tuple[int | None, str]:
+    """The index and text of the first line with more than spaces and ``;`` (without splitting the text)."""
+    start, i = 0, 0
+    while True:
+        end = text.find("\n", start)
+        line = text[start:] if end < 0 else text[start:end]
+        if normalise_spaces(line).strip(" ;"):
+            return i, line
+        if end < 0 or end + 1 == len(text):
+            return None, ""
+        start, i = end + 1, i + 1
 
 
 def _parse_csv(body: str, skip: int, columns: list[str], text: Text, problems: Problems) -> pd.DataFrame:
@@ -320,39 +358,38 @@ def _empty(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype="str") for c in columns})
 
 
-def _finish(table: Table, text_columns: set[str], problems: Problems) -> Table:
-    """Unquote and strip text cells, drop blank rows, check that no cell holds a broken quote."""
+def _finish(table: Table, text_columns: set[str], problems: Problems, regular=None) -> Table:
+    """Unquote and strip text cells, drop blank rows, check that no cell holds a broken quote.
+
+    ``regular`` (:func:`.fast.read_regular`) says which columns need it and which cells are
+    empty; without it every text column is checked as a whole first.
+    """
     frame = table.frame
-    blank = np.ones(len(frame), dtype=bool)
-    for col in table.columns:
-        s = frame[col]
-        if col in text_columns or not pd.api.types.is_numeric_dtype(s.dtype):
-            s = s.astype("str").fillna("")
-            quoted = np.flatnonzero(s.str.startswith('"').to_numpy())
-            if len(quoted):
-                values = s.to_numpy(dtype=object).copy()
-                for i in quoted.tolist():
-                    cell = _unquote(values[i].strip())
-                    if cell is None:
-                        problems.add(
-                            int(table.lines[i]),
-                            table.row_text(i),
-                            f"the {col} cell opens a quote it does not close "
-                            "(a cell may not hold a ; or a line break)",
-                        )
-                    else:
-                        values[i] = cell
-                s = pd.Series(values, index=s.index, dtype="str")
-            s = s.str.strip()
-            frame[col] = s
-            blank &= (s == "").to_numpy()
-        else:
-            blank &= s.isna().to_numpy()
+    if regular is not None:
+        cleaned = [c for c in table.columns if c in regular.to_clean]
+        keep = [j for j, c in enumerate(table.columns) if c not in regular.to_clean]
+        blank = regular.empty[:, keep].all(axis=1)
+    else:
+        cleaned = [
+            c for c in table.columns if c in text_columns or not pd.api.types.is_numeric_dtype(frame[c])
+        ]
+        blank = np.ones(len(frame), dtype=bool)
+        for col in table.columns:
+            if col not in cleaned:
+                blank &= frame[col].isna().to_numpy()
+    for col in cleaned:
+        frame[col] = clean_column(table, col, frame[col], problems)
+        if blank.any():  # (a row with a cell is no blank row: no need to look further)
+            blank &= blank_cells(frame[col])
     problems.raise_if_any()
     if blank.any():
         keep = ~blank
         table.frame = frame[keep].reset_index(drop=True)
         table.lines = table.lines[keep]
+        if regular is not None:
+            regular.take(keep)
+    if regular is not None:
+        regular.as_read = {c: table.frame[c].array for c in table.columns if c not in regular.to_clean}
     return table
 
 
@@ -381,37 +418,3 @@ def period_from_path(path: Path | None) -> str | None:
         if m:
             return f"{m.group(1)}-{m.group(2)}"
     return None
-
-
-def counts(table: Table, column: str, problems: Problems, what: str, *, required: bool = False) -> pd.Series:
-    """A column of counts (headcounts, respondents): whole, not negative, at most
-    :data:`sofstat.config.MAX_COUNT`; a problem for every cell that is not.
-
-    Returns:
-        An ``Int64`` Series (missing where the cell is empty).
-    """
-    values = table.numbers(column, problems, what)
-    empty = np.isnan(values)
-    if required:
-        problems.rows(table, empty & ~_bad_cells(table, column), f"no {what}")
-    with np.errstate(invalid="ignore"):
-        problems.rows(table, values < 0, f"negative {what}")
-        problems.rows(
-            table,
-            ~empty & (values != np.floor(values)),
-            lambda i: f"{what} {values[i]:g} is not a whole number",
-        )
-        problems.rows(
-            table,
-            values > config.MAX_COUNT,
-            f"{what} above {config.MAX_COUNT:,} cannot be a count of people".replace(",", " "),
-        )
-    ok = ~empty & (values >= 0) & (values <= config.MAX_COUNT) & (values == np.floor(values))
-    return pd.Series(np.where(ok, values, np.nan), dtype="float64").astype("Int64")
-
-
-def _bad_cells(table: Table, column: str) -> np.ndarray:
-    s = table.frame[column]
-    if pd.api.types.is_numeric_dtype(s.dtype):
-        return np.zeros(len(s), dtype=bool)
-    return (s.astype("str").fillna("") != "").to_numpy()  # cells are stripped already

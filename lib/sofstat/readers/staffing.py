@@ -18,6 +18,7 @@ import pandas as pd
 from .. import config
 from ..errors import InputError
 from ..vocabulary import Level
+from . import cells, fast
 from . import source as src
 from .published import Rows, _Unreadable, managers_in_name, read_published
 
@@ -68,22 +69,28 @@ def _read_tabular(source: src.Source, problems: src.Problems) -> tuple[Rows, src
 
     A problem with a cell is added to ``problems`` and its row left out of the rows.
     """
-    table = src.read_table(
-        source, CSV_COLUMNS, text_columns={"enhetskod", "enhetsnamn", "antal_tillsvidareanställda"}
-    )
+    table = src.read_table(source, CSV_COLUMNS, text_columns={"enhetskod", "enhetsnamn"}, codes={"enhetskod"})
     problems.name = table.name
     before = len(problems.items)
     f = table.frame
-    codes, names = f["enhetskod"], f["enhetsnamn"]
+    codes, names = f["enhetskod"].to_numpy(dtype=object), f["enhetsnamn"].to_numpy(dtype=object)
+    digits = table.regular.digits.get("enhetskod") if table.regular is not None else None
+    if digits is not None:  # every code is ASCII digits (read from the bytes): only the length can be wrong
+        code_ok = np.isin(digits.lengths, config.CODE_LENGTHS)
+    else:
+        code_ok = cells.fullmatch(codes, config.UNIT_CODE_PATTERN)
     problems.rows(
         table,
-        ~codes.str.fullmatch(config.UNIT_CODE_PATTERN).fillna(False).to_numpy(bool),
-        lambda i: f"unit code {codes.iloc[i]!r} is not 2, 5 or 7 digits",
+        ~code_ok,
+        lambda i: f"unit code {codes[i]!r} is not 2, 5 or 7 digits",
     )
-    problems.rows(table, (names == "").to_numpy(), "empty unit name")
+    problems.rows(table, src.empty_cells(table, "enhetsnamn"), "empty unit name")
     emp_text = f["antal_tillsvidareanställda"]
-    starred = emp_text.str.endswith("*").to_numpy()
-    f["antal_tillsvidareanställda"] = emp_text.str.removesuffix("*").str.strip()
+    if pd.api.types.is_numeric_dtype(emp_text.dtype):  # plain numbers: no * among them
+        starred = np.zeros(len(f), dtype=bool)
+    else:
+        starred = emp_text.str.endswith("*").to_numpy(dtype=bool)
+        f["antal_tillsvidareanställda"] = emp_text.str.removesuffix("*").str.strip()
     emp = src.counts(table, "antal_tillsvidareanställda", problems, "headcount", required=True)
     fte = table.numbers("antal_årsarbetare", problems, "FTE")
     age = table.numbers("medelålder", problems, "mean age")
@@ -91,9 +98,12 @@ def _read_tabular(source: src.Source, problems: src.Problems) -> tuple[Rows, src
     problems.rows(table, np.isnan(age) & ~_bad(table, "medelålder"), "no mean age")
     mgr = src.counts(table, "antal_chefer", problems, "number of managers")
     managers = mgr.to_numpy(dtype="float64", na_value=np.nan)
-    clean = names.to_numpy(dtype=object).copy()
-    special = np.flatnonzero(names.str.contains("(", regex=False).to_numpy() | starred)
-    for i in special.tolist():
+    clean = names.copy()
+    text = table.source_text.text if table.source_text is not None else "("
+    marked = cells.containing(names, "(") if "(" in text else np.zeros(len(f), dtype=bool)
+    for i in np.flatnonzero(marked | starred).tolist():
+        if clean is names:
+            clean = names.copy()
         try:
             clean[i], marker = managers_in_name(clean[i])
         except _Unreadable as exc:
@@ -106,15 +116,20 @@ def _read_tabular(source: src.Source, problems: src.Problems) -> tuple[Rows, src
                 int(table.lines[i]), table.row_text(i), "headcount marked * but no number of managers"
             )
     bad_lines = {p.line for p in problems.items[before:]}
-    keep = ~np.isin(table.lines, list(bad_lines))
+    keep = (
+        ~np.isin(table.lines, list(bad_lines)) if bad_lines else slice(None)
+    )  # (no copies when all are kept)
     rows = Rows()
-    rows.code = codes[keep].tolist()
-    rows.name = clean[keep].tolist()
-    rows.employees = emp[keep].to_numpy(dtype="float64", na_value=-1).astype("int64").tolist()
-    rows.fte, rows.age = fte[keep].tolist(), age[keep].tolist()
-    rows.managers = np.nan_to_num(managers[keep], nan=1.0).astype("int64").tolist()
-    rows.first = table.lines[keep].tolist()
-    rows.last = list(rows.first)
+    if bad_lines:
+        rows.code, rows.name = codes[keep], clean[keep]
+    else:  # every row kept: the columns as read (no copy), the names as cleaned
+        rows.code, rows.name = f["enhetskod"], f["enhetsnamn"] if clean is names else clean
+    rows.employees = emp.to_numpy(dtype="float64", na_value=-1)[keep].astype("int64")
+    rows.fte, rows.age = fte[keep], age[keep]
+    rows.managers = np.nan_to_num(managers[keep], nan=1.0).astype("int64")
+    rows.first = table.lines[keep].astype("int64")
+    rows.last = rows.first
+    rows.digits = None if digits is None else digits if not bad_lines else digits.take(keep)
     return rows, table
 
 
@@ -122,7 +137,7 @@ def _bad(table: src.Table, column: str) -> np.ndarray:
     s = table.frame[column]
     if pd.api.types.is_numeric_dtype(s.dtype):
         return np.zeros(len(s), dtype=bool)
-    return (s.astype("str").fillna("") != "").to_numpy()
+    return ~src.empty_cells(table, column)
 
 
 def _check_rows(rows: Rows, text_of, problems: src.Problems) -> None:
@@ -131,32 +146,57 @@ def _check_rows(rows: Rows, text_of, problems: src.Problems) -> None:
     fte = np.asarray(rows.fte, dtype="float64")
     age = np.asarray(rows.age, dtype="float64")
     mgr = np.asarray(rows.managers, dtype="float64")
+    first = np.asarray(rows.first, dtype="int64")
     lo, hi = config.MEAN_AGE_RANGE
     checks = [
         (emp < 0, lambda k: "negative headcount"),
-        (emp > config.MAX_COUNT, lambda k: f"headcount {rows.employees[k]} cannot be a count of people"),
+        (emp > config.MAX_COUNT, lambda k: f"headcount {int(emp[k])} cannot be a count of people"),
         (fte < 0, lambda k: "negative FTE"),
         (
             (fte > emp + 1e-9) & (emp >= 0),
-            lambda k: f"FTE ({rows.fte[k]}) above headcount ({rows.employees[k]})",
+            lambda k: f"FTE ({float(fte[k])}) above headcount ({int(emp[k])})",
         ),
         (mgr < 1, lambda k: "fewer than one manager"),
         (mgr > config.MAX_COUNT, lambda k: "number of managers cannot be a count of people"),
-        ((age < lo) | (age > hi), lambda k: f"mean age {rows.age[k]} outside {lo:g}–{hi:g}"),
+        ((age < lo) | (age > hi), lambda k: f"mean age {float(age[k])} outside {lo:g}–{hi:g}"),
     ]
     for mask, reason in checks:
         for k in np.flatnonzero(mask).tolist():
-            problems.add(rows.first[k], text_of(k), reason(k))
-    codes = pd.Series(rows.code, dtype="str")
-    repeated = np.flatnonzero(codes.duplicated().to_numpy())
-    if len(repeated):  # the first row of each code, found once (not searched for every repeat)
+            problems.add(int(first[k]), text_of(k), reason(k))
+    if rows.digits is not None:  # the codes' digits as numbers; in ascending order none repeats
+        keys = rows.digits.keys()
+        ascending = bool((keys[1:] > keys[:-1]).all())
+        repeated = np.zeros(0, dtype=np.int64) if ascending else np.flatnonzero(pd.Series(keys).duplicated())
+    else:
+        repeated = np.flatnonzero(pd.Series(np.asarray(rows.code, dtype=object)).duplicated().to_numpy())
+    if len(repeated):
+        codes = pd.Series(
+            np.asarray(rows.code, dtype=object)
+        )  # the first row of each code, found once (not searched for every repeat)
         firsts = codes.drop_duplicates()
-        first_line = dict(zip(firsts.tolist(), np.asarray(rows.first)[firsts.index].tolist(), strict=True))
+        first_line = dict(zip(firsts.tolist(), first[firsts.index].tolist(), strict=True))
         for k in repeated.tolist():
-            code = rows.code[k]
+            code = codes.iloc[k]
             problems.add(
-                rows.first[k], text_of(k), f"duplicate unit code {code} (first on line {first_line[code]})"
+                int(first[k]), text_of(k), f"duplicate unit code {code} (first on line {first_line[code]})"
             )
+
+
+def _text(values) -> pd.Series:
+    """A ``str`` Series with a fresh index (a column as read is taken as it is)."""
+    if isinstance(values, pd.Series):
+        return values.reset_index(drop=True)
+    return pd.Series(np.asarray(values, dtype=object), dtype="str")
+
+
+def _departments(codes: np.ndarray, digits: fast.Digits | None) -> pd.Series:
+    """The first five digits of every code (the code itself when shorter)."""
+    if digits is None:
+        return pd.Series([c[:5] for c in codes.tolist()], dtype="str")
+    inverse, uniques = pd.factorize(digits.keys(5))
+    # numbered in order of first appearance: a department first appears where the highest number grows
+    first = np.flatnonzero(np.diff(np.maximum.accumulate(inverse), prepend=-1) > 0)
+    return cells.text_column(inverse, digits.take(first).strings(5))
 
 
 def read_staffing(source: src.Source, period: str | None = None) -> pd.DataFrame:
@@ -195,7 +235,7 @@ def read_staffing(source: src.Source, period: str | None = None) -> pd.DataFrame
         name, path = table.name, table.path
 
         def text_of(k):
-            line = rows.first[k]
+            line = int(rows.first[k])
             return table.source_text.line(line) if table.source_text else table.cells.get(line, "")
 
     else:
@@ -205,12 +245,13 @@ def read_staffing(source: src.Source, period: str | None = None) -> pd.DataFrame
         name, path = text.name, text.path
 
         def text_of(k):
-            return rows.texts.get(k, text.line(rows.first[k]))
+            joined = rows.texts.get(k)
+            return text.line(int(rows.first[k])) if joined is None else joined
 
     # the rows that could be read are checked too, so that every problem is listed at once
     _check_rows(rows, text_of, problems)
     problems.raise_if_any()
-    if not rows.code:
+    if not len(rows.code):
         raise InputError(name, None, "", "no table rows found")
     if period is None:
         period = src.period_from_path(path) or title_period
@@ -218,19 +259,25 @@ def read_staffing(source: src.Source, period: str | None = None) -> pd.DataFrame
         raise InputError(name, None, "", "cannot tell the period: pass period='YYYY-MM'")
     if not re.fullmatch(config.MONTH_PATTERN, str(period)):
         raise InputError(name, None, "", f"period must be 'YYYY-MM', not {str(period)[:40]!r}")
-    codes = pd.Series(rows.code, dtype="str")
+    code_values = np.asarray(rows.code, dtype=object)
+    if rows.digits is not None:
+        lengths = rows.digits.lengths
+    else:
+        lengths = np.fromiter(map(len, code_values.tolist()), dtype=np.int64, count=len(code_values))
+    levels = np.array([str(_LEVELS.get(k, "")) for k in range(max(config.CODE_LENGTHS) + 1)], dtype=object)
     df = pd.DataFrame(
         {
-            "period": pd.Series([str(period)] * len(codes), dtype="str"),
-            "unit_code": codes,
-            "unit_name": pd.Series(rows.name, dtype="str"),
-            "level": codes.str.len().map({k: str(v) for k, v in _LEVELS.items()}).astype("str"),
-            "department_code": codes.str.slice(0, 5),
+            "period": pd.Series(str(period), index=range(len(code_values)), dtype="str"),
+            "unit_code": _text(rows.code),
+            "unit_name": _text(rows.name),
+            "level": pd.Series(levels[lengths], dtype="str"),
+            "department_code": _departments(code_values, rows.digits),
             "employees": np.asarray(rows.employees, dtype="int64"),
             "fte": np.asarray(rows.fte, dtype="float64"),
             "mean_age": np.asarray(rows.age, dtype="float64"),
             "managers": np.asarray(rows.managers, dtype="int64"),
-        }
+        },
+        copy=False,  # (arrays made here, for this frame only)
     )
     lines = np.column_stack([rows.first, rows.last]).astype("int64")
     df.attrs["read"] = ReadLog(name, lines, rows.debris, rows.blank)

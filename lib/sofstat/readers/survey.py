@@ -15,6 +15,7 @@ source (cited as such; shown even without a number of respondents).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
@@ -23,6 +24,7 @@ import pandas as pd
 from .. import config
 from ..errors import InputError
 from ..vocabulary import Category, Respondents, input_words
+from . import cells
 from . import source as src
 from .numbers import parse_column, why_not_a_number
 
@@ -99,125 +101,259 @@ def read_survey(source: src.Source, questions: pd.DataFrame | None = None) -> pd
             99,5 % when all three are given).
     """
     questions = read_questions() if questions is None else questions
-    table = src.read_table(source, HEADER, OPTIONAL, text_columns=set(HEADER + OPTIONAL) - {"antal_svar"})
+    table = src.read_table(
+        source,
+        HEADER,
+        OPTIONAL,
+        text_columns=set(HEADER + OPTIONAL) - {"andel", "antal_svar"},
+        categories={"år", "fråga", "grupp", "svar", *OPTIONAL},
+    )
     problems = src.Problems(table.name)
     f = table.frame
     n = len(f)
-    year_ok = f["år"].str.fullmatch(config.YEAR_PATTERN).fillna(False).to_numpy(bool)
-    problems.rows(table, ~year_ok, lambda i: f"year {f['år'].iloc[i]!r} is not a four-digit year")
+    # every text column as codes into its distinct values: each check runs once per value
+    year, question, group_word, unit, answer_word = (
+        _Coded(f[c]) for c in ("år", "fråga", "grupp", "enhet", "svar")
+    )
+    year_ok = cells.fullmatch(year.values, config.YEAR_PATTERN)
+    problems.rows(table, ~year.rows(year_ok), lambda i: f"year {year[i]!r} is not a four-digit year")
     known = set(questions["question_id"])
     problems.rows(
         table,
-        ~f["fråga"].isin(known).to_numpy(),
-        lambda i: f"unknown question id {f['fråga'].iloc[i]!r} (see data/raw/survey_questions.csv)",
+        ~question.rows(question.map(lambda v: v in known)),
+        lambda i: f"unknown question id {question[i]!r} (see data/raw/survey_questions.csv)",
     )
-    group = f["grupp"].str.lower().map(input_words(Respondents))
+    group = group_word.recode(lambda v: input_words(Respondents).get(v.lower()))
     problems.rows(
         table,
-        group.isna().to_numpy(),
-        lambda i: f"unknown group {f['grupp'].iloc[i]!r} (medarbetare or chefer)",
+        group.rows(group.map(lambda v: v is None)),
+        lambda i: f"unknown group {group_word[i]!r} (medarbetare or chefer)",
     )
-    unit_ok = f["enhet"].str.fullmatch(config.UNIT_CODE_PATTERN).fillna(False).to_numpy(bool)
-    problems.rows(table, ~unit_ok, lambda i: f"unit code {f['enhet'].iloc[i]!r} is not 2, 5 or 7 digits")
-    category = f["svar"].str.lower().map(input_words(Category))
+    unit_ok = cells.fullmatch(unit.values, config.UNIT_CODE_PATTERN)
+    problems.rows(table, ~unit.rows(unit_ok), lambda i: f"unit code {unit[i]!r} is not 2, 5 or 7 digits")
+    category = answer_word.recode(lambda v: input_words(Category).get(v.lower()))
     problems.rows(
         table,
-        category.isna().to_numpy(),
-        lambda i: f"answer {f['svar'].iloc[i]!r} is not 1–5 or positiv/neutral/negativ",
+        category.rows(category.map(lambda v: v is None)),
+        lambda i: f"answer {answer_word[i]!r} is not 1–5 or positiv/neutral/negativ",
     )
-    text = f["andel"]
-    fraction = text.str.contains("/", regex=False).to_numpy()
-    number = text.where(~text.str.endswith("%"), text.str.slice(0, -1))  # one % sign after the number
-    share, bad = parse_column(number.where(~fraction, ""))
-    problems.rows(table, bad, lambda i: f"share {text.iloc[i][:40]!r} {why_not_a_number(text.iloc[i])}")
-    for i in np.flatnonzero(fraction).tolist():
-        m = _FRACTION.fullmatch(text.iloc[i])
-        if m and int(m.group(2)) > 0:
-            share[i] = float(100 * Fraction(int(m.group(1)), int(m.group(2))))
-        else:
-            problems.add(
-                int(table.lines[i]), table.row_text(i), f"share {text.iloc[i][:40]!r} is not a fraction"
-            )
-    problems.rows(table, np.isnan(share) & ~bad & ~fraction, "no share")
-    problems.rows(table, (share < 0) | (share > 100), lambda i: f"share {f['andel'].iloc[i]} outside 0–100")
+    share, fraction = _shares(table, problems)
     respondents = src.counts(table, "antal_svar", problems, "antal_svar")
     flags = {}
     for col in ("ungefärlig", "publicerad"):
-        words = f[col].str.lower() if col in f else pd.Series([""] * n, dtype="str")
-        value = words.map(_YES_NO)
+        words = _Coded(f[col]) if col in f else _Coded(None, n)
+        lower = words.recode(str.lower)
         problems.rows(
             table,
-            ~words.isin(list(_YES_NO)).to_numpy(),
-            lambda i, col=col, words=words: f"{col} must be ja or nej, not {words.iloc[i]!r}",
+            lower.rows(lower.map(lambda v: v not in _YES_NO)),
+            lambda i, lower=lower, col=col: f"{col} must be ja or nej, not {lower[i]!r}",
         )
-        flags[col] = value
+        flags[col] = lower.recode(lambda v: _YES_NO.get(v, "?"))
     approx_given = flags["ungefärlig"]
     problems.rows(
         table,
-        fraction & (approx_given == False).to_numpy(),  # noqa: E712 - False, not missing
+        fraction & approx_given.rows(approx_given.map(lambda v: v is False)),
         "a share given as a fraction is approximate: ungefärlig cannot be nej",
     )
     problems.raise_if_any()
-    rows = pd.DataFrame(
-        {
-            "year": f["år"].astype("int64"),
-            "question_id": f["fråga"],
-            "group": group.astype("str"),
-            "unit_code": f["enhet"],
-            "answer": f["svar"].str.lower(),
-            "category": category.astype("str"),
-            "share": share,
-            "respondents": respondents,
-            "approximate": fraction | (approx_given == True).to_numpy(),  # noqa: E712
-            "published": (flags["publicerad"] == True).to_numpy(),  # noqa: E712
-            "source": (f["källa"] if "källa" in f else pd.Series([""] * n, dtype="str")).replace(
-                "", table.name if table.path is None else _display(table.path)
-            ),
-            "line": table.lines,
-        }
+    name = table.name if table.path is None else config.display_path(table.path)
+    source_of = _Coded(f["källa"]) if "källa" in f else _Coded(None, n)
+    rows = _Rows(
+        keys=_ids(year.recode(int), question, group, unit),
+        answer=answer_word.recode(str.lower).codes,
+        category=category,
+        share=share,
+        respondents=respondents,
+        approximate=fraction | approx_given.rows(approx_given.map(lambda v: v is True)),
+        published=flags["publicerad"].rows(flags["publicerad"].map(lambda v: v is True)),
+        source=source_of.recode(lambda v: v or name),
+        year=year.recode(int),
+        question=question,
+        group=group,
+        unit=unit,
     )
-    _check_groups(rows, table, problems)
+    cell_ids = _ids(_Coded.of(rows.keys), rows.category)  # one per (group, category)
+    sums = _Sums.of(rows, cell_ids)
+    _check_groups(rows, sums, table, problems)
     problems.raise_if_any()
-    return _aggregate(rows)
+    return _aggregate(rows, cell_ids, sums)
 
 
-def _display(path) -> str:
-    return config.display_path(path)
+class _Coded:
+    """A text column as codes into its distinct values (in order of first appearance)."""
+
+    def __init__(self, column: pd.Series | None, n: int = 0):
+        if column is None:  # a column the file does not have: every cell empty
+            self.codes, self.values = np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
+        else:
+            self.codes, self.values = cells.factorize(column)
+
+    @classmethod
+    def of(cls, codes: np.ndarray) -> _Coded:
+        """Integer codes as a column (their values are the codes themselves)."""
+        out = cls(None, 0)
+        out.codes = np.asarray(codes, dtype=np.int64)
+        out.values = np.arange(int(out.codes.max(initial=-1)) + 1, dtype=object)
+        return out
+
+    def __getitem__(self, i: int):
+        return self.values[self.codes[i]]
+
+    def map(self, fn) -> np.ndarray:
+        """``fn`` of every distinct value, as a bool array."""
+        return np.array([bool(fn(v)) for v in self.values.tolist()], dtype=bool)
+
+    def rows(self, per_value: np.ndarray) -> np.ndarray:
+        """A per-value array spread to the rows."""
+        return per_value[self.codes]
+
+    def recode(self, fn) -> _Coded:
+        """The column of ``fn(value)`` (values that become equal share a code)."""
+        out = _Coded(None, 0)
+        mapped = [fn(v) for v in self.values.tolist()]
+        uniques, inverse = {}, np.empty(len(mapped), dtype=np.int64)
+        for k, v in enumerate(mapped):
+            inverse[k] = uniques.setdefault(v, len(uniques))
+        out.values = np.empty(len(uniques), dtype=object)
+        out.values[:] = list(uniques)
+        out.codes = inverse[self.codes]
+        return out
 
 
-def _check_groups(rows: pd.DataFrame, table: src.Table, problems: src.Problems) -> None:
+def _ids(*columns: _Coded) -> np.ndarray:
+    """One id per distinct combination of the columns' values, in order of first appearance."""
+    ids, size = np.zeros(len(columns[0].codes), dtype=np.int64), 1
+    for col in columns:
+        if size * len(col.values) >= 2**62:  # the combined number would overflow: number the pairs so far
+            ids, uniques = pd.factorize(ids)
+            size = len(uniques)
+        ids, size = ids * len(col.values) + col.codes, size * len(col.values)
+    if not len(ids):
+        return ids
+    starts = np.flatnonzero(np.diff(ids)) + 1  # where a run of equal combinations begins
+    firsts = ids[np.concatenate(([0], starts))]
+    counted = size <= 4 * len(ids)  # (few possible combinations: counted, not hashed)
+    if np.bincount(firsts, minlength=size).max() == 1 if counted else pd.Series(firsts).is_unique:
+        out = np.zeros(len(ids), dtype=np.int64)  # each combination in one run: number the runs
+        out[starts] = 1
+        return np.cumsum(out)
+    ids, _ = pd.factorize(ids)
+    return np.asarray(ids, dtype=np.int64)
+
+
+def _shares(table: src.Table, problems: src.Problems) -> tuple[np.ndarray, np.ndarray]:
+    """The shares in percent (a fraction such as 2/3 read as such) and which were fractions."""
+    text = table.frame["andel"]
+    if pd.api.types.is_numeric_dtype(text.dtype):  # plain numbers: no fraction, no % sign
+        share = text.to_numpy(dtype="float64", copy=True)
+        fraction = np.zeros(len(share), dtype=bool)
+        problems.rows(table, np.isnan(share), "no share")
+    else:
+        fraction = text.str.contains("/", regex=False).to_numpy(dtype=bool)
+        number = text.where(~text.str.endswith("%"), text.str.slice(0, -1))  # one % sign after the number
+        share, bad = parse_column(number.where(~fraction, ""))
+        problems.rows(table, bad, lambda i: f"share {text.iloc[i][:40]!r} {why_not_a_number(text.iloc[i])}")
+        for i in np.flatnonzero(fraction).tolist():
+            m = _FRACTION.fullmatch(text.iloc[i])
+            if m and int(m.group(2)) > 0:
+                share[i] = float(100 * Fraction(int(m.group(1)), int(m.group(2))))
+            else:
+                problems.add(
+                    int(table.lines[i]), table.row_text(i), f"share {text.iloc[i][:40]!r} is not a fraction"
+                )
+        problems.rows(table, np.isnan(share) & ~bad & ~fraction, "no share")
+    problems.rows(
+        table, (share < 0) | (share > 100), lambda i: f"share {table.cell(i, 'andel')} outside 0–100"
+    )
+    return share, fraction
+
+
+_DTYPES = {
+    "year": "int64",
+    "question_id": "str",
+    "group": "str",
+    "unit_code": "str",
+    "category": "str",
+    "share": "float64",
+    "respondents": "Int64",
+    "approximate": "bool",
+    "published": "bool",
+    "source": "str",
+}
+
+
+@dataclass
+class _Rows:
+    """The rows of a survey file, checked cell by cell, as codes and arrays."""
+
+    keys: np.ndarray  # one id per (year, question, group, unit)
+    answer: np.ndarray  # codes of the answer as written (lower case)
+    category: _Coded
+    share: np.ndarray
+    respondents: pd.Series  # Int64
+    approximate: np.ndarray
+    published: np.ndarray
+    source: _Coded
+    year: _Coded
+    question: _Coded
+    group: _Coded
+    unit: _Coded
+
+
+@dataclass
+class _Sums:
+    """What the checks and the result both need, computed once: per group and per (group, category)."""
+
+    first_n: pd.arrays.IntegerArray  # the first number of respondents given, per group
+    running: np.ndarray  # each row's share added to those before it in its group
+    cell_share: pd.Series  # the share summed per (group, category), in order of first appearance
+    cell_first: np.ndarray  # the first row of each (group, category)
+
+    @classmethod
+    def of(cls, rows: _Rows, cell_ids: np.ndarray) -> _Sums:
+        # (the keys as a Series: an array would be looked up as column names first, and printed)
+        by_group = pd.DataFrame({"respondents": rows.respondents, "share": rows.share}).groupby(
+            pd.Series(rows.keys), sort=False
+        )
+        first_n = by_group["respondents"].first().array  # groups numbered in order: index = key
+        running = by_group["share"].cumsum().to_numpy()
+        by_cell = pd.DataFrame({"share": rows.share, "row": np.arange(len(cell_ids))}).groupby(
+            pd.Series(cell_ids), sort=False
+        )
+        return cls(first_n, running, by_cell["share"].sum(), by_cell["row"].min().to_numpy())
+
+
+def _check_groups(rows: _Rows, sums: _Sums, table: src.Table, problems: src.Problems) -> None:
     """Problems within a group: the same answer twice, respondents that differ, totals."""
-    keys = ["year", "question_id", "group", "unit_code"]
-    pos = np.arange(len(rows))
-    dup = rows.duplicated([*keys, "answer"]).to_numpy()
+    keys = rows.keys
+    dup = pd.Series(keys * (int(rows.answer.max(initial=0)) + 1) + rows.answer).duplicated().to_numpy()
     problems.rows(table, dup, "the same answer appears twice for this question and group")
-    first_n = rows.groupby(keys, sort=False)["respondents"].transform("first")
-    differ = (rows["respondents"].notna() & first_n.notna() & (rows["respondents"] != first_n)).to_numpy(bool)
+    respondents = rows.respondents.array
+    first_n = sums.first_n.take(keys)
+    differ = np.asarray(
+        (~respondents.isna()) & (~first_n.isna()) & (respondents != first_n).fillna(False), dtype=bool
+    )
     problems.rows(
         table,
         differ,
-        lambda i: (
-            f"antal_svar {rows['respondents'].iloc[i]} differs from {first_n.iloc[i]} for the same question and group"
-        ),
+        lambda i: f"antal_svar {respondents[i]} differs from {first_n[i]} for the same question and group",
     )
-    running = rows.groupby(keys, sort=False)["share"].cumsum().to_numpy()
+    running = sums.running
     over = running > config.SURVEY_MAX_TOTAL
-    first_over = over & ~pd.Series(over).groupby([rows[k] for k in keys]).shift(fill_value=False).to_numpy(
-        bool
-    )
-    problems.rows(
-        table,
-        first_over,
-        lambda i: (
-            f"categories of this group add up to {running[i]:.1f} %, more than {config.SURVEY_MAX_TOTAL}"
-        ),
-    )
-    by_cat = rows.groupby([*keys, "category"], sort=False)["share"].sum().groupby(level=keys, sort=False)
-    complete = by_cat.count() == 3
-    total = by_cat.sum()
+    if over.any():
+        problems.rows(
+            table,
+            over & ~_before_in_group(over, keys),
+            lambda i: (
+                f"categories of this group add up to {running[i]:.1f} %, more than {config.SURVEY_MAX_TOTAL}"
+            ),
+        )
+    per_group = sums.cell_share.groupby(keys[sums.cell_first], sort=False)
+    complete = per_group.count() == 3
+    total = per_group.sum()
     short = total[complete & (total < config.SURVEY_MIN_TOTAL)]
     if len(short):
-        last = rows.assign(pos=pos).groupby(keys, sort=False)["pos"].max()
+        last = pd.Series(np.arange(len(keys))).groupby(keys, sort=False).max()
         for key, value in short.items():
             i = int(last.loc[key])
             problems.add(
@@ -227,31 +363,36 @@ def _check_groups(rows: pd.DataFrame, table: src.Table, problems: src.Problems) 
             )
 
 
-def _aggregate(rows: pd.DataFrame) -> pd.DataFrame:
-    keys = ["year", "question_id", "group", "unit_code", "category"]
-    g = rows.groupby(keys, sort=False)
-    out = g.agg(
-        share=("share", "sum"),
-        approximate=("approximate", "any"),
-        published=("published", "any"),
-        source=("source", "first"),
-    ).reset_index()
-    n = rows.groupby(keys[:4], sort=False)["respondents"].first().rename("respondents").reset_index()
-    out = out.merge(n, on=keys[:4], how="left", sort=False)
-    return out[COLUMNS].astype(
+def _before_in_group(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """The value of the row before in the same group (False for a group's first row)."""
+    if (np.count_nonzero(np.diff(keys)) + 1 if len(keys) else 0) == int(keys.max(initial=-1)) + 1:
+        out = np.zeros(len(values), dtype=bool)  # every group's rows together: the row above
+        out[1:] = values[:-1] & (keys[1:] == keys[:-1])
+        return out
+    return pd.Series(values).groupby(keys).shift(fill_value=False).to_numpy(dtype=bool)
+
+
+def _aggregate(rows: _Rows, cell_ids: np.ndarray, sums: _Sums) -> pd.DataFrame:
+    """One row per (year, question, group, unit, category) in order of first appearance: shares summed."""
+    first = sums.cell_first
+    approximate = np.bincount(cell_ids, weights=rows.approximate, minlength=len(first)) > 0
+    published = np.bincount(cell_ids, weights=rows.published, minlength=len(first)) > 0
+    out = pd.DataFrame(
         {
-            "year": "int64",
-            "question_id": "str",
-            "group": "str",
-            "unit_code": "str",
-            "category": "str",
-            "share": "float64",
-            "respondents": "Int64",
-            "approximate": "bool",
-            "published": "bool",
-            "source": "str",
-        }
+            "year": np.asarray(rows.year.values[rows.year.codes[first]], dtype="int64"),
+            "question_id": cells.text_column(rows.question.codes[first], rows.question.values),
+            "group": cells.text_column(rows.group.codes[first], rows.group.values),
+            "unit_code": cells.text_column(rows.unit.codes[first], rows.unit.values),
+            "category": cells.text_column(rows.category.codes[first], rows.category.values),
+            "share": sums.cell_share.to_numpy(),
+            "respondents": sums.first_n.take(rows.keys[first]),
+            "approximate": approximate,
+            "published": published,
+            "source": cells.text_column(rows.source.codes[first], rows.source.values),
+        },
+        copy=False,  # (arrays made here, for this frame only)
     )
+    return out.astype(_DTYPES)
 
 
 def read_survey_files(sources: list[str], questions: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -269,7 +410,7 @@ def read_survey_files(sources: list[str], questions: pd.DataFrame | None = None)
     questions = read_questions() if questions is None else questions
     frames = [read_survey(config.resolve(s), questions) for s in dict.fromkeys(s for s in sources if s)]
     if not frames:
-        return _aggregate(pd.DataFrame(columns=[*COLUMNS, "answer", "line"]))
+        return pd.DataFrame({c: pd.Series([], dtype=d) for c, d in _DTYPES.items()})
     keys = ["year", "question_id", "group", "unit_code", "category"]
     return pd.concat(frames, ignore_index=True).drop_duplicates(keys, keep="last").reset_index(drop=True)
 

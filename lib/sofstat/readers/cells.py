@@ -1,0 +1,179 @@
+"""Cells of a table, a whole column at a time where it can be.
+
+- text cells unquoted and stripped, blank ones found (:mod:`.source`, for
+  every ``;``-file and workbook), counts read (:func:`counts`);
+- a text column as codes into its distinct values (:func:`factorize`), so
+  that a reader checks each distinct value once; whole-column matches
+  (:func:`fullmatch`, :func:`containing`) proven by one search over the
+  cells joined.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .. import config
+
+
+def _unquote(cell: str) -> str | None:
+    """Unquote a cell (doubled quotes inside become one); None for a quote it does not close."""
+    if len(cell) >= 2 and cell.endswith('"') and '"' not in cell[1:-1].replace('""', ""):
+        return cell[1:-1].replace('""', '"')
+    return None
+
+
+def blank_cells(s: pd.Series) -> np.ndarray:
+    """True for every empty cell of a text column (``str`` or ``category``)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes, uniques = factorize(s)
+        return (uniques == "")[codes]
+    return (s == "").to_numpy(dtype=bool)
+
+
+def clean_column(table, col: str, s: pd.Series, problems) -> pd.Series:
+    """The column unquoted and stripped; a problem for every cell with a quote it does not close.
+
+    A category column is cleaned value by value; a text column cell by cell,
+    unless its cells joined show no quote and no space to strip.
+    """
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        categories = s.cat.categories.to_numpy(dtype=object).tolist()
+        if not any(c != c.strip() or c.startswith('"') for c in categories):
+            return s  # every value clean as it is
+        codes, uniques = factorize(s)
+        values, bad = _clean_cells(uniques)
+        for i in np.flatnonzero(bad[codes]).tolist():
+            problems.add(int(table.lines[i]), table.row_text(i), _open_quote(col))
+        inverse, new = pd.factorize(pd.Series(values, dtype="str"))
+        return pd.Series(pd.Categorical.from_codes(np.asarray(inverse)[codes], pd.Index(new, dtype=object)))
+    s = s.astype("str").fillna("")
+    joined = "\x00" + "\x00".join(s.to_numpy(dtype=object).tolist()) + "\x00"  # NUL: never in a cell
+    if '"' not in joined and not _SPACE_AT_EDGE.search(joined):
+        return s
+    values, bad = _clean_cells(s.to_numpy(dtype=object))
+    for i in np.flatnonzero(bad).tolist():
+        problems.add(int(table.lines[i]), table.row_text(i), _open_quote(col))
+    return pd.Series(values, index=s.index, dtype="str")
+
+
+# Whitespace (what str.strip removes) at the start or end of a cell, the cells joined by NUL
+_SPACE_AT_EDGE = re.compile(r"\x00\s|\s\x00")
+
+
+def _clean_cells(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unquote (cells that begin with a quote) and strip every cell; mark the unclosed quotes."""
+    values = cells.copy()
+    bad = np.zeros(len(values), dtype=bool)
+    for i, cell in enumerate(values.tolist()):
+        if cell.startswith('"'):
+            unquoted = _unquote(cell.strip())
+            if unquoted is None:
+                bad[i] = True
+            else:
+                cell = unquoted
+        values[i] = cell.strip()
+    return values, bad
+
+
+def _open_quote(col: str) -> str:
+    return f"the {col} cell opens a quote it does not close (a cell may not hold a ; or a line break)"
+
+
+def counts(table, column: str, problems, what: str, *, required: bool = False) -> pd.Series:
+    """A column of counts (headcounts, respondents): whole, not negative, at most
+    :data:`sofstat.config.MAX_COUNT`; a problem for every cell that is not.
+
+    Returns:
+        An ``Int64`` Series (missing where the cell is empty).
+    """
+    values = table.numbers(column, problems, what)
+    empty = np.isnan(values)
+    if required:
+        problems.rows(table, empty & ~_bad_cells(table, column), f"no {what}")
+    with np.errstate(invalid="ignore"):
+        problems.rows(table, values < 0, f"negative {what}")
+        problems.rows(
+            table,
+            ~empty & (values != np.floor(values)),
+            lambda i: f"{what} {values[i]:g} is not a whole number",
+        )
+        problems.rows(
+            table,
+            values > config.MAX_COUNT,
+            f"{what} above {config.MAX_COUNT:,} cannot be a count of people".replace(",", " "),
+        )
+    ok = ~empty & (values >= 0) & (values <= config.MAX_COUNT) & (values == np.floor(values))
+    return pd.Series(np.where(ok, values, np.nan), dtype="float64").astype("Int64")
+
+
+def _bad_cells(table, column: str) -> np.ndarray:
+    s = table.frame[column]
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        return np.zeros(len(s), dtype=bool)
+    return ~blank_cells(s.astype("str").fillna(""))  # cells are stripped already
+
+
+def empty_cells(table, column: str) -> np.ndarray:
+    """True for every empty cell of a column (NaN in a column of plain numbers, ``""`` in a text column)."""
+    s = table.frame[column]
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        return s.isna().to_numpy()
+    regular = getattr(table, "regular", None)
+    if regular is not None and regular.as_read.get(column) is s.array:  # the cells as read: from the bytes
+        return regular.empty[:, table.columns.index(column)].copy()
+    return blank_cells(s.astype("str").fillna(""))
+
+
+def factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and unique values of a text column (``str`` or ``category``).
+
+    Returns:
+        ``(codes, uniques)``: int64 codes into ``uniques`` (an object array of ``str``, each
+        value once and every one used).
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy().astype(np.int64)
+        categories = values.cat.categories.to_numpy(dtype=object)
+        used = np.flatnonzero(np.bincount(codes, minlength=len(categories)))
+        if len(used) < len(categories):  # (rows dropped since: blank ones)
+            renumber = np.zeros(len(categories), dtype=np.int64)
+            renumber[used] = np.arange(len(used))
+            codes, categories = renumber[codes], categories[used]
+        return codes, categories
+    cells = values.astype("str").fillna("").to_numpy(dtype=object)  # (faster than on the str dtype)
+    codes, uniques = pd.factorize(cells)
+    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
+
+
+def text_column(codes: np.ndarray, uniques) -> pd.Series:
+    """A ``str`` Series of ``uniques[codes]``."""
+    return pd.Series(np.asarray(uniques, dtype=object).take(codes), dtype="str")
+
+
+def fullmatch(cells: np.ndarray, pattern: str) -> np.ndarray:
+    """Whether each cell matches ``pattern`` whole (as ``re.fullmatch``); proven for all cells at once
+    by one match over them joined when it can be.
+
+    ``pattern`` must not match a line break.
+    """
+    values = cells.tolist()
+    joined = "\n".join(values) + "\n"
+    if joined.count("\n") == len(values) and re.fullmatch("(?:(?:" + pattern + ")\n)*+", joined):
+        return np.ones(len(values), dtype=bool)
+    regex = re.compile(pattern)
+    return np.array([regex.fullmatch(v) is not None for v in values], dtype=bool)
+
+
+def containing(cells: np.ndarray, char: str) -> np.ndarray:
+    """Whether each cell holds ``char`` (found in the cells joined, not cell by cell)."""
+    values = cells.tolist()
+    joined = "\x00".join(values)
+    out = np.zeros(len(values), dtype=bool)
+    if char in joined:
+        ends = np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values)) + 1)
+        at = np.fromiter((m.start() for m in re.finditer(re.escape(char), joined)), dtype=np.int64)
+        out[np.searchsorted(ends, at, side="right")] = True
+    return out
