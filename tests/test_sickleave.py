@@ -61,21 +61,21 @@ def test_accumulation_restarts_each_january_and_per_group(tmp_path):
     text = "\n".join(
         [
             MONTHLY,
-            "2024-11;chefer;20;1000;12",
-            "2024-12;chefer;40;1000;12",
+            "2024-01;chefer;20;1000;12",
+            "2024-02;chefer;40;1000;12",
             "2025-01;chefer;5;500;12",
             "2025-01;avdelningschefer;1;100;8",
         ]
     )
     acc = accumulated_sick_rate(read_sick_leave(_write(tmp_path, text, "cp1252")))
     by = acc.set_index(["group", "month"])["accumulated_rate"]
-    assert by[("chefer", "2024-12")] == pytest.approx(3.0)
+    assert by[("chefer", "2024-02")] == pytest.approx(3.0)
     assert by[("chefer", "2025-01")] == pytest.approx(1.0)
     assert by[("avdelningschefer", "2025-01")] == pytest.approx(1.0)
     yr = yearly_rates(read_sick_leave(_write(tmp_path, text)))
     assert yr[["group", "year", "through_month", "months_included"]].values.tolist() == [
         ["avdelningschefer", 2025, "2025-01", 1],
-        ["chefer", 2024, "2024-12", 2],
+        ["chefer", 2024, "2024-02", 2],
         ["chefer", 2025, "2025-01", 1],
     ]
     assert yr["rate"].tolist() == pytest.approx([1.0, 3.0, 1.0])
@@ -153,7 +153,8 @@ def test_later_file_wins_for_the_same_group_and_year(tmp_path):
         (MONTHLY, "2025-01;chefer;1;0;", "ordinary hours are zero"),
         (MONTHLY, "2025-01;;1;10;", "empty group"),
         (MONTHLY, "2025-01;chefer;ett;10;", "sjuktimmar 'ett' is not a number"),
-        (MONTHLY, "2025-02;chefer;1;10;", "2025-02 chefer appears twice"),
+        (MONTHLY, "2025-01;chefer;1;10;", "2025-01 chefer appears twice"),
+        (MONTHLY, "2025-03;chefer;1;10;", "group 'chefer' has 2025-03 but not 2025-02: monthly hours are summed"),
         ("år;grupp;sjuktal", "2025;chefer;101", "rate 101 % above 100"),
         ("år;grupp;sjuktal", "25;chefer;1", "year '25'"),
         (
@@ -164,12 +165,33 @@ def test_later_file_wins_for_the_same_group_and_year(tmp_path):
     ],
 )
 def test_errors(tmp_path, header, line, reason):
-    first = "2025-02;chefer;1;10;" if header == MONTHLY else "2024;chefer;1" + ";" * header.count(";", 15)
+    first = "2025-01;chefer;1;10;" if header == MONTHLY else "2024;chefer;1" + ";" * header.count(";", 15)
     p = _write(tmp_path, f"{header}\n{first}\n{line}\n")
     with pytest.raises(InputError) as info:
         read_sick_leave(p)
     assert str(info.value).startswith(f"{p}, line 3: {reason}")
     assert line in str(info.value)
+
+
+def test_months_must_follow_each_other_from_january(tmp_path):
+    rows = [
+        "2024-01;A;1;100;20",
+        "2024-02;A;1;100;20",
+        "2024-05;A;1;100;20",  # 2024-03 and 2024-04 missing
+        "2024-06;A;1;100;20",
+        "2024-03;B;1;100;20",  # B starts in March
+        "2025-01;B;1;100;20",  # a new year starts again in January: fine
+        "2025-02;B;1;100;20",
+    ]
+    with pytest.raises(InputError) as info:
+        read_sick_leave(_write(tmp_path, "\n".join([MONTHLY, *rows])))
+    assert [(p.line, p.reason.split(":")[0]) for p in info.value.problems] == [
+        (4, "group 'A' has 2024-05 but not 2024-03 to 2024-04"),
+        (6, "group 'B' has 2024-03 but not 2024-01 to 2024-02"),
+    ]
+    # in any order of lines, the same months are complete
+    ok = read_sick_leave(_write(tmp_path, "\n".join([MONTHLY, *reversed(rows[:2] + rows[5:])])))
+    assert sorted(ok["month"]) == ["2024-01", "2024-02", "2025-01", "2025-02"]
 
 
 def test_unknown_header(tmp_path):

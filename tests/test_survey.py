@@ -215,6 +215,39 @@ def test_three_categories_under_99_5(tmp_path):
     assert len(read_survey(p)) == 2
 
 
+def test_a_category_given_as_its_word_and_as_answers_is_rejected(tmp_path):
+    rows = [
+        "2024;delaktig_beslut;medarbetare;52;neutral;10;",
+        "2024;delaktig_beslut;medarbetare;52;2;5;",
+        "2024;delaktig_beslut;medarbetare;52;negativ;5;",  # 1–2 given already: counted twice
+        "2024;delaktig_beslut;medarbetare;52;3;10;",  # neutral given already
+        "2024;delaktig_beslut;chefer;52;negativ;5;",  # another group: its own
+        "2024;delaktig_beslut;chefer;52;4;5;",
+        "2024;delaktig_beslut;chefer;52;positiv;5;",
+    ]
+    with pytest.raises(InputError) as info:
+        read_survey(_write(tmp_path, "\n".join([HEADER, *rows]), "utf-8"))
+    assert [(p.line, p.reason.split(",")[0]) for p in info.value.problems] == [
+        (4, "answer 'negativ': 1"),
+        (5, "answer '3': 3 and 'neutral' both given for this question and group"),
+        (8, "answer 'positiv': 4"),
+    ]
+    assert "1, 2 and 'negativ' both given" in info.value.problems[0].reason
+    # words for some categories and answers for others: nothing counted twice
+    fine = [
+        rows[0],
+        rows[1],
+        "2024;delaktig_beslut;medarbetare;52;1;5;",
+        "2024;delaktig_beslut;medarbetare;52;positiv;80;",
+    ]
+    df = read_survey(_write(tmp_path, "\n".join([HEADER, *fine]), "utf-8"))
+    assert df.set_index("category")["share"].to_dict() == {
+        "neutral": 10.0,
+        "negative": 10.0,
+        "positive": 80.0,
+    }
+
+
 def test_respondents_must_agree(tmp_path):
     rows = ["2024;delaktig_beslut;medarbetare;52;4;30;100", "2024;delaktig_beslut;medarbetare;52;5;30;90"]
     p = _write(tmp_path, "\n".join([HEADER, *rows]), "utf-8")

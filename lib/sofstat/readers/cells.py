@@ -5,7 +5,8 @@
 - a text column as codes into its distinct values (:func:`factorize`), so
   that a reader checks each distinct value once; whole-column matches
   (:func:`fullmatch`, :func:`containing`) proven by one search over the
-  cells joined.
+  cells joined; a column kept as codes and values (:class:`Coded`), and
+  one id per combination of several such columns (:func:`combined_ids`).
 """
 
 from __future__ import annotations
@@ -177,3 +178,65 @@ def containing(cells: np.ndarray, char: str) -> np.ndarray:
         at = np.fromiter((m.start() for m in re.finditer(re.escape(char), joined)), dtype=np.int64)
         out[np.searchsorted(ends, at, side="right")] = True
     return out
+
+
+class Coded:
+    """A text column as codes into its distinct values (in order of first appearance)."""
+
+    def __init__(self, column: pd.Series | None, n: int = 0):
+        if column is None:  # a column the file does not have: every cell empty
+            self.codes, self.values = np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
+        else:
+            self.codes, self.values = factorize(column)
+
+    @classmethod
+    def of(cls, codes: np.ndarray) -> Coded:
+        """Integer codes as a column (their values are the codes themselves)."""
+        out = cls(None, 0)
+        out.codes = np.asarray(codes, dtype=np.int64)
+        out.values = np.arange(int(out.codes.max(initial=-1)) + 1, dtype=object)
+        return out
+
+    def __getitem__(self, i: int):
+        return self.values[self.codes[i]]
+
+    def map(self, fn) -> np.ndarray:
+        """``fn`` of every distinct value, as a bool array."""
+        return np.array([bool(fn(v)) for v in self.values.tolist()], dtype=bool)
+
+    def rows(self, per_value: np.ndarray) -> np.ndarray:
+        """A per-value array spread to the rows."""
+        return per_value[self.codes]
+
+    def recode(self, fn) -> Coded:
+        """The column of ``fn(value)`` (values that become equal share a code)."""
+        out = Coded(None, 0)
+        mapped = [fn(v) for v in self.values.tolist()]
+        uniques, inverse = {}, np.empty(len(mapped), dtype=np.int64)
+        for k, v in enumerate(mapped):
+            inverse[k] = uniques.setdefault(v, len(uniques))
+        out.values = np.empty(len(uniques), dtype=object)
+        out.values[:] = list(uniques)
+        out.codes = inverse[self.codes]
+        return out
+
+
+def combined_ids(*columns: Coded) -> np.ndarray:
+    """One id per distinct combination of the columns' values, in order of first appearance."""
+    ids, size = np.zeros(len(columns[0].codes), dtype=np.int64), 1
+    for col in columns:
+        if size * len(col.values) >= 2**62:  # the combined number would overflow: number the pairs so far
+            ids, uniques = pd.factorize(ids)
+            size = len(uniques)
+        ids, size = ids * len(col.values) + col.codes, size * len(col.values)
+    if not len(ids):
+        return ids
+    starts = np.flatnonzero(np.diff(ids)) + 1  # where a run of equal combinations begins
+    firsts = ids[np.concatenate(([0], starts))]
+    counted = size <= 4 * len(ids)  # (few possible combinations: counted, not hashed)
+    if np.bincount(firsts, minlength=size).max() == 1 if counted else pd.Series(firsts).is_unique:
+        out = np.zeros(len(ids), dtype=np.int64)  # each combination in one run: number the runs
+        out[starts] = 1
+        return np.cumsum(out)
+    ids, _ = pd.factorize(ids)
+    return np.asarray(ids, dtype=np.int64)

@@ -140,6 +140,8 @@ def read_sick_leave(source: src.Source) -> pd.DataFrame:
     pair = key_codes * (len(groups) + 1) + group_codes  # the same month (or year) and group twice
     dup = pd.Series(pair).duplicated().to_numpy()
     problems.rows(table, dup, lambda i: f"{keys[key_codes[i]]} {groups[group_codes[i]]} appears twice")
+    if monthly:
+        _months_from_january(table, problems, keys, key_codes, groups, group_codes, ok & ~dup)
     problems.raise_if_any()
     if not n:
         raise InputError(table.name, None, "", "no rows")
@@ -161,6 +163,48 @@ def read_sick_leave(source: src.Source) -> pd.DataFrame:
     df = df.astype({"month": "str", "group": "str", "source": "str", "published": "bool"})
     df.attrs["shape"] = "monthly" if monthly else "rates"
     return df
+
+
+def _months_from_january(table, problems, keys, key_codes, groups, group_codes, ok) -> None:
+    """A problem for every gap in a group's months of a year: they must run 01, 02, ... without a hole.
+
+    The accumulated rate sums hours from January, so a month missing at the
+    start or in between would be lost in silence. Each gap is reported once,
+    at the first month after it.
+    """
+    rows = np.flatnonzero(ok)
+    if not len(rows):
+        return
+    codes = key_codes[rows]  # (their keys are all YYYY-MM)
+    used = np.unique(codes)
+    year_by, month_by = np.zeros(len(keys), dtype="int64"), np.zeros(len(keys), dtype="int64")
+    year_by[used] = [int(keys[c][:4]) for c in used.tolist()]
+    month_by[used] = [int(keys[c][5:7]) for c in used.tolist()]
+    year_of, month_of = year_by[codes], month_by[codes]
+    g = pd.DataFrame({"row": rows, "group": group_codes[rows], "year": year_of, "month": month_of})
+    g = g.sort_values(["group", "year", "month"], kind="stable")
+    rank = g.groupby(["group", "year"], sort=False).cumcount().to_numpy() + 1
+    missing = g["month"].to_numpy() - rank  # months missing before this one
+    first = np.concatenate([[True], rank[1:] == 1])
+    new_missing = missing - np.where(first, 0, np.concatenate([[0], missing[:-1]]))
+    gap = new_missing > 0
+    at = g["row"].to_numpy()[gap]
+    mask = np.zeros(len(ok), dtype=bool)
+    mask[at] = True
+    previous = dict(zip(at.tolist(), (g["month"].to_numpy() - new_missing)[gap].tolist(), strict=True))
+
+    def reason(i: int) -> str:
+        key, first_missing = keys[key_codes[i]], previous[i]
+        gone = f"{key[:4]}-{first_missing:02d}"
+        span = (
+            gone if key[5:7] == f"{first_missing + 1:02d}" else f"{gone} to {key[:4]}-{int(key[5:7]) - 1:02d}"
+        )
+        return (
+            f"group {groups[group_codes[i]][:40]!r} has {key} but not {span}: "
+            "monthly hours are summed from January, so the months must follow each other"
+        )
+
+    problems.rows(table, mask, reason)
 
 
 def _hours(table: src.Table, column: str, problems: src.Problems) -> np.ndarray:

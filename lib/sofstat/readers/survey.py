@@ -44,6 +44,12 @@ COLUMNS = [
 ]
 _FRACTION = re.compile(r" *([0-9]{1,6}) */ *([0-9]{1,6}) *")
 _YES_NO = {"": None, "ja": True, "nej": False}
+_SPELLED = {  # a category as its answers and as its word, e.g. "4, 5 and 'positiv'"
+    category: ", ".join(sorted(w for w, c in input_words(Category).items() if c == category and w.isdigit()))
+    + " and "
+    + ", ".join(repr(w) for w, c in input_words(Category).items() if c == category and not w.isdigit())
+    for category in Category
+}
 
 
 def read_questions(path: src.Source | None = None) -> pd.DataFrame:
@@ -113,7 +119,7 @@ def read_survey(source: src.Source, questions: pd.DataFrame | None = None) -> pd
     n = len(f)
     # every text column as codes into its distinct values: each check runs once per value
     year, question, group_word, unit, answer_word = (
-        _Coded(f[c]) for c in ("år", "fråga", "grupp", "enhet", "svar")
+        cells.Coded(f[c]) for c in ("år", "fråga", "grupp", "enhet", "svar")
     )
     year_ok = cells.fullmatch(year.values, config.YEAR_PATTERN)
     problems.rows(table, ~year.rows(year_ok), lambda i: f"year {year[i]!r} is not a four-digit year")
@@ -141,7 +147,7 @@ def read_survey(source: src.Source, questions: pd.DataFrame | None = None) -> pd
     respondents = src.counts(table, "antal_svar", problems, "antal_svar")
     flags = {}
     for col in ("ungefärlig", "publicerad"):
-        words = _Coded(f[col]) if col in f else _Coded(None, n)
+        words = cells.Coded(f[col]) if col in f else cells.Coded(None, n)
         lower = words.recode(str.lower)
         problems.rows(
             table,
@@ -157,10 +163,11 @@ def read_survey(source: src.Source, questions: pd.DataFrame | None = None) -> pd
     )
     problems.raise_if_any()
     name = table.name if table.path is None else config.display_path(table.path)
-    source_of = _Coded(f["källa"]) if "källa" in f else _Coded(None, n)
+    source_of = cells.Coded(f["källa"]) if "källa" in f else cells.Coded(None, n)
     rows = _Rows(
-        keys=_ids(year.recode(int), question, group, unit),
-        answer=answer_word.recode(str.lower).codes,
+        keys=cells.combined_ids(year.recode(int), question, group, unit),
+        answer=(answers := answer_word.recode(str.lower)).codes,
+        answer_values=answers.values,
         category=category,
         share=share,
         respondents=respondents,
@@ -172,73 +179,11 @@ def read_survey(source: src.Source, questions: pd.DataFrame | None = None) -> pd
         group=group,
         unit=unit,
     )
-    cell_ids = _ids(_Coded.of(rows.keys), rows.category)  # one per (group, category)
+    cell_ids = cells.combined_ids(cells.Coded.of(rows.keys), rows.category)  # one per (group, category)
     sums = _Sums.of(rows, cell_ids)
     _check_groups(rows, sums, table, problems)
     problems.raise_if_any()
     return _aggregate(rows, cell_ids, sums)
-
-
-class _Coded:
-    """A text column as codes into its distinct values (in order of first appearance)."""
-
-    def __init__(self, column: pd.Series | None, n: int = 0):
-        if column is None:  # a column the file does not have: every cell empty
-            self.codes, self.values = np.zeros(n, dtype=np.int64), np.array([""], dtype=object)
-        else:
-            self.codes, self.values = cells.factorize(column)
-
-    @classmethod
-    def of(cls, codes: np.ndarray) -> _Coded:
-        """Integer codes as a column (their values are the codes themselves)."""
-        out = cls(None, 0)
-        out.codes = np.asarray(codes, dtype=np.int64)
-        out.values = np.arange(int(out.codes.max(initial=-1)) + 1, dtype=object)
-        return out
-
-    def __getitem__(self, i: int):
-        return self.values[self.codes[i]]
-
-    def map(self, fn) -> np.ndarray:
-        """``fn`` of every distinct value, as a bool array."""
-        return np.array([bool(fn(v)) for v in self.values.tolist()], dtype=bool)
-
-    def rows(self, per_value: np.ndarray) -> np.ndarray:
-        """A per-value array spread to the rows."""
-        return per_value[self.codes]
-
-    def recode(self, fn) -> _Coded:
-        """The column of ``fn(value)`` (values that become equal share a code)."""
-        out = _Coded(None, 0)
-        mapped = [fn(v) for v in self.values.tolist()]
-        uniques, inverse = {}, np.empty(len(mapped), dtype=np.int64)
-        for k, v in enumerate(mapped):
-            inverse[k] = uniques.setdefault(v, len(uniques))
-        out.values = np.empty(len(uniques), dtype=object)
-        out.values[:] = list(uniques)
-        out.codes = inverse[self.codes]
-        return out
-
-
-def _ids(*columns: _Coded) -> np.ndarray:
-    """One id per distinct combination of the columns' values, in order of first appearance."""
-    ids, size = np.zeros(len(columns[0].codes), dtype=np.int64), 1
-    for col in columns:
-        if size * len(col.values) >= 2**62:  # the combined number would overflow: number the pairs so far
-            ids, uniques = pd.factorize(ids)
-            size = len(uniques)
-        ids, size = ids * len(col.values) + col.codes, size * len(col.values)
-    if not len(ids):
-        return ids
-    starts = np.flatnonzero(np.diff(ids)) + 1  # where a run of equal combinations begins
-    firsts = ids[np.concatenate(([0], starts))]
-    counted = size <= 4 * len(ids)  # (few possible combinations: counted, not hashed)
-    if np.bincount(firsts, minlength=size).max() == 1 if counted else pd.Series(firsts).is_unique:
-        out = np.zeros(len(ids), dtype=np.int64)  # each combination in one run: number the runs
-        out[starts] = 1
-        return np.cumsum(out)
-    ids, _ = pd.factorize(ids)
-    return np.asarray(ids, dtype=np.int64)
 
 
 def _shares(table: src.Table, problems: src.Problems) -> tuple[np.ndarray, np.ndarray]:
@@ -288,16 +233,17 @@ class _Rows:
 
     keys: np.ndarray  # one id per (year, question, group, unit)
     answer: np.ndarray  # codes of the answer as written (lower case)
-    category: _Coded
+    answer_values: np.ndarray  # ... and their values
+    category: cells.Coded
     share: np.ndarray
     respondents: pd.Series  # Int64
     approximate: np.ndarray
     published: np.ndarray
-    source: _Coded
-    year: _Coded
-    question: _Coded
-    group: _Coded
-    unit: _Coded
+    source: cells.Coded
+    year: cells.Coded
+    question: cells.Coded
+    group: cells.Coded
+    unit: cells.Coded
 
 
 @dataclass
@@ -328,6 +274,7 @@ def _check_groups(rows: _Rows, sums: _Sums, table: src.Table, problems: src.Prob
     keys = rows.keys
     dup = pd.Series(keys * (int(rows.answer.max(initial=0)) + 1) + rows.answer).duplicated().to_numpy()
     problems.rows(table, dup, "the same answer appears twice for this question and group")
+    _check_mixed(rows, table, problems)
     respondents = rows.respondents.array
     first_n = sums.first_n.take(keys)
     differ = np.asarray(
@@ -361,6 +308,28 @@ def _check_groups(rows: _Rows, sums: _Sums, table: src.Table, problems: src.Prob
                 table.row_text(i),
                 f"the three categories of this group add up to {value:.1f} %, less than {config.SURVEY_MIN_TOTAL}",
             )
+
+
+def _check_mixed(rows: _Rows, table: src.Table, problems: src.Problems) -> None:
+    """A problem where a category is given both as its word and as answers (``positiv`` and ``4``/``5``).
+
+    Both would be summed into the category and count its answers twice. The
+    first row of the second kind in the group is reported.
+    """
+    words = np.array([not str(v).isdigit() for v in rows.answer_values.tolist()], dtype=bool)
+    is_word = words[rows.answer]
+    cell = cells.combined_ids(cells.Coded.of(rows.keys), rows.category)
+    first_of_kind = ~pd.Series(cell * 2 + is_word).duplicated().to_numpy()
+    kinds = np.bincount(cell, weights=first_of_kind, minlength=int(cell.max(initial=-1)) + 1)
+    mixed = first_of_kind & pd.Series(cell).duplicated().to_numpy() & (kinds[cell] > 1)
+    problems.rows(
+        table,
+        mixed,
+        lambda i: (
+            f"answer {rows.answer_values[rows.answer[i]]!r}: {_SPELLED[rows.category[i]]} both given "
+            "for this question and group, so the same answers would be counted twice"
+        ),
+    )
 
 
 def _before_in_group(values: np.ndarray, keys: np.ndarray) -> np.ndarray:
