@@ -154,7 +154,11 @@ def test_later_file_wins_for_the_same_group_and_year(tmp_path):
         (MONTHLY, "2025-01;;1;10;", "empty group"),
         (MONTHLY, "2025-01;chefer;ett;10;", "sjuktimmar 'ett' is not a number"),
         (MONTHLY, "2025-01;chefer;1;10;", "2025-01 chefer appears twice"),
-        (MONTHLY, "2025-03;chefer;1;10;", "group 'chefer' has 2025-03 but not 2025-02: monthly hours are summed"),
+        (
+            MONTHLY,
+            "2025-03;chefer;1;10;",
+            "group 'chefer' has 2025-03 but not 2025-02: monthly hours are summed",
+        ),
         ("år;grupp;sjuktal", "2025;chefer;101", "rate 101 % above 100"),
         ("år;grupp;sjuktal", "25;chefer;1", "year '25'"),
         (
