@@ -64,3 +64,27 @@ def test_pdf_text_has_every_heading_and_page_numbers(baseline_report):
     pages = int(_info(pdf)["Pages"])
     assert f"sida 1 av {pages}" in flat and f"sida {pages} av {pages}" in flat
     assert flat.count("Uppföljning av programmet för att stärka enhetscheferna – 2024-H1") >= pages
+
+
+def test_printer_prints_over_its_pipe_with_many_files_open(baseline_report, tmp_path, monkeypatch):
+    """A build has many files open: the pipe ends get numbers above 9, which dash cannot redirect.
+
+    The printer must still print over its pipe, not fall back to the one-shot command.
+    """
+    from sofstat.report import pdf
+
+    def no_fallback(*args, **kwargs):
+        raise AssertionError("Printer fell back to print_pdf")
+
+    monkeypatch.setattr(pdf, "print_pdf", no_fallback)
+    held = [open(baseline_report / "index.html", "rb") for _ in range(12)]  # noqa: SIM115
+    try:
+        with pdf.Printer() as printer:
+            printer.print(baseline_report / "index.html", tmp_path / "a.pdf")
+            printer.print(baseline_report / "index.html", tmp_path / "b.pdf")
+    finally:
+        for f in held:
+            f.close()
+    first = (tmp_path / "a.pdf").read_bytes()
+    assert first.startswith(b"%PDF-") and first == (tmp_path / "b.pdf").read_bytes()
+    assert first == (baseline_report / "rapport.pdf").read_bytes()  # the build printed it this way too

@@ -21,6 +21,7 @@ import re
 import select
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -46,6 +47,14 @@ _PRINT = {
     "generateTaggedPDF": True,
     "generateDocumentOutline": True,
 }
+# dup2 the two pipe ends to 3 and 4 (first above 9, so that neither is overwritten), then exec
+_TO_FD_3_AND_4 = (
+    "import fcntl, os, sys\n"
+    "r, w = (fcntl.fcntl(int(fd), fcntl.F_DUPFD, 10) for fd in sys.argv[1:3])\n"
+    "[os.close(int(fd)) for fd in sys.argv[1:3] if int(fd) > 4]\n"
+    "os.dup2(r, 3); os.dup2(w, 4); os.close(r); os.close(w)\n"
+    "os.execv(sys.argv[3], sys.argv[3:])\n"
+)
 _DATE = re.compile(rb"\(D:\d{14}[^)]{0,10}\)")
 _NODE = re.compile(rb"\(node(\d{8})\)")
 _FIXED_DATE = b"(D:20000101000000+00'00')"
@@ -119,10 +128,22 @@ class Printer:
             return
         to_chrome_r, self._to_chrome = os.pipe()
         self._from_chrome, from_chrome_w = os.pipe()
-        # Chromium reads commands on fd 3 and writes answers on fd 4: the shell puts the pipes there
+        # Chromium reads commands on fd 3 and writes answers on fd 4. A small Python puts the pipes
+        # there and becomes Chromium (a shell would do, but dash refuses fd numbers above 9, and a
+        # build with kernels running has many files open).
         args = [*FLAGS, "--remote-debugging-pipe", f"--user-data-dir={self._profile.name}"]
         self.proc = subprocess.Popen(
-            ["sh", "-c", f'exec "$0" "$@" 3<&{to_chrome_r} 4>&{from_chrome_w}', exe, *args],
+            [
+                sys.executable,
+                "-I",
+                "-S",
+                "-c",
+                _TO_FD_3_AND_4,
+                str(to_chrome_r),
+                str(from_chrome_w),
+                exe,
+                *args,
+            ],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
