@@ -23,20 +23,11 @@ from pathlib import Path
 import pytest
 
 from sofstat import config
+from sofstat.report.pdf import FLAGS as PDF_FLAGS
 from sofstat.report.pdf import chromium
 
 AXE = config.TESTS_DIR / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-]
+FLAGS = [*PDF_FLAGS, "--hide-scrollbars"]  # the report's own Chromium flags
 needs_chromium = pytest.mark.skipif(
     not chromium(), reason="headless Chromium is not installed (make test installs it as root)"
 )
