@@ -90,6 +90,19 @@ def test_manifest(synthetic_report):
     assert files["index.html"] == hashlib.sha256((synthetic_report / "index.html").read_bytes()).hexdigest()
 
 
+def test_source_date_epoch_fixes_the_build_time(tmp_path, monkeypatch):
+    from sofstat.report.manifest import write_manifest
+
+    (tmp_path / "index.html").write_text("x", encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1733270400")
+    first = write_manifest(tmp_path, {"period": "2024-H2"}).read_bytes()
+    assert json.loads(first)["built_at"] == "2024-12-04T00:00:00Z"
+    assert write_manifest(tmp_path, {"period": "2024-H2"}).read_bytes() == first  # the same bytes
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "igår")
+    with pytest.raises(ReportError, match="SOURCE_DATE_EPOCH must be whole seconds"):
+        write_manifest(tmp_path, {})
+
+
 def test_builds_are_byte_identical(tmp_path_factory, synthetic_report):
     again = _build(tmp_path_factory, "again", "2024-H2", SYNTHETIC_CATALOG, pdf=False)
     a, b = synthetic_report, again

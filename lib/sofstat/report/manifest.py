@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import platform
 import subprocess
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .. import __version__, config
+from ..errors import ReportError
 
 PACKAGES = ["pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbclient", "openpyxl", "mistune"]
 
@@ -52,10 +54,24 @@ def package_versions() -> dict[str, str]:
     return out
 
 
+def _built_at() -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not epoch:
+        return dt.datetime.now(dt.UTC).replace(microsecond=0)
+    if not epoch.isdigit() or len(epoch) > 11:
+        raise ReportError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch[:20]!r}")
+    return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+
+
 def write_manifest(build: Path, fields: dict) -> Path:
     """Write ``manifest.json`` in ``build``: ``fields``, versions, git, every file's hash, build time.
 
-    Everything but ``built_at`` is the same for the same inputs.
+    Everything but ``built_at`` is the same for the same inputs; ``built_at`` too
+    when ``SOURCE_DATE_EPOCH`` is set (the reproducible-builds convention:
+    seconds since 1970, used instead of the clock).
+
+    Raises:
+        ReportError: for a ``SOURCE_DATE_EPOCH`` that is not a whole number of seconds.
     """
     commit, dirty = git_commit()
     skip = {"manifest.json", "build.log"}  # the log (timings, kernel warnings) is not part of the report
@@ -68,7 +84,7 @@ def write_manifest(build: Path, fields: dict) -> Path:
         "python": platform.python_version(),
         "packages": package_versions(),
         "files": [{"path": p.relative_to(build).as_posix(), "sha256": sha256(p)} for p in files],
-        "built_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        "built_at": _built_at().isoformat().replace("+00:00", "Z"),
     }
     target = build / "manifest.json"
     target.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
