@@ -995,6 +995,25 @@ def render_readers(r: dict, runs: int, quick: bool) -> list[str]:
             f"({'higher at the small size' if small.us_row > big.us_row else 'higher at the large size'}), "
             f"a factor {fmt(flat)}: {verdict(flat, GOAL_FLAT)}.",
         ]
+        if small.us_row > big.us_row and len(mine) >= 2:
+            # time = fixed + per_row × rows, through the smallest and the largest medians
+            per_row = (big.ours - small.ours) / (big.rows - small.rows)
+            fixed = small.ours - per_row * small.rows
+            mids = [x for x in mine[1:-1] if abs(x.ours - (fixed + per_row * x.rows)) > 0.25 * x.ours]
+            out.append(
+                f"- Why the small size costs more per row: the line through the {small.rows:,}- and "
+                f"{big.rows:,}-row medians is {fmt(fixed * 1000, 1)} ms per call plus {fmt(per_row * 1e6)} µs "
+                f"per row; at {small.rows:,} rows the fixed part is {pct(fixed, small.ours)} of the time "
+                "(checks and pandas calls that cost the same for any size). "
+                + (
+                    "Every size in between lies within 25 % of that line: the time grows linearly, it is "
+                    "the per-call cost that the goal counts against the small size."
+                    if not mids
+                    else "Off that line by more than 25 %: "
+                    + ", ".join(f"{x.rows:,} rows" for x in mids)
+                    + "."
+                )
+            )
         prof = r["profiles"].get(name)
         if prof:
             total, cats, funcs = prof
