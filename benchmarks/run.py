@@ -1006,7 +1006,9 @@ def render_readers(r: dict, runs: int, quick: bool) -> list[str]:
                 f"per row; at {small.rows:,} rows the fixed part is {pct(fixed, small.ours)} of the time "
                 "(checks and pandas calls that cost the same for any size). "
                 + (
-                    "Every size in between lies within 25 % of that line: the time grows linearly, it is "
+                    ""
+                    if len(mine) == 2
+                    else "Every size in between lies within 25 % of that line: the time grows linearly, it is "
                     "the per-call cost that the goal counts against the small size."
                     if not mids
                     else "Off that line by more than 25 %: "
