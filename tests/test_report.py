@@ -389,6 +389,38 @@ def test_report_error_for_a_notebook_without_parameters(tmp_path):
         )
 
 
+@pytest.mark.skipif(chromium() is None, reason="needs headless Chromium")
+def test_a_failure_while_the_pdf_prints_keeps_the_build_and_the_earlier_report(tmp_path, monkeypatch):
+    """The workbook is built while Chromium prints: a failure there waits for the print and keeps the build."""
+    from sofstat.report import build as build_module
+
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = nbformat.v4.new_code_cell('period = ""\ncatalog_path = ""\noutput_dir = ""')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("1 + 1")]
+    nbformat.write(nb, folder / "00_x.ipynb")
+    out = tmp_path / "out"
+    (out / "2024-H1").mkdir(parents=True)
+    (out / "2024-H1" / "index.html").write_text("earlier good report")
+
+    def broken_workbook(build, title):
+        raise OSError("No space left on device")
+
+    monkeypatch.setattr(build_module, "_write_workbook", broken_workbook)
+    with pytest.raises(ReportError) as info:
+        build_module.build_report(None, None, out, notebooks_dir=folder, log=lambda *_: None)
+    message = str(info.value)
+    assert message.startswith("OSError: No space left on device. The failed build is kept in ")
+    assert message.endswith(f"the earlier report in {out / '2024-H1'} is untouched.")
+    (failed,) = [p for p in out.iterdir() if p.name.startswith("2024-H1.failed-")]
+    assert (failed / "index.html").exists()
+    assert (failed / "rapport.pdf").read_bytes().startswith(b"%PDF-")  # the print finished before the move
+    assert (out / "2024-H1" / "index.html").read_text() == "earlier good report"
+
+
 THREADED_BUILDS = """
 import sys, threading
 from pathlib import Path

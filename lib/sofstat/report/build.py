@@ -16,6 +16,8 @@ import os
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait as futures_wait
 from pathlib import Path
 
 import nbformat
@@ -153,19 +155,19 @@ def build_report(
                 version=__version__,
             )
             (build / "index.html").write_text(page, encoding="utf-8")
-            # openpyxl and the table contract bring numpy and pandas: loaded only now,
-            # after the kernels ran, so that the parent starts them sooner
-            from .workbook import build_workbook
-
-            tables = build / "tables"
-            title = f"{text()['title']} – {period.key}: tabeller"
-            (build / "tables.xlsx").write_bytes(
-                build_workbook(sorted(tables.glob("*.json")) if tables.exists() else [], title)
-            )
-            shutil.rmtree(tables, ignore_errors=True)
-            if pdf:
+            printing = None
+            if pdf:  # Chromium prints (another process) while this thread builds the workbook
                 start_printer()
-                printers[0].print(build / "index.html", build / "rapport.pdf")
+                pool = stack.enter_context(ThreadPoolExecutor(1, thread_name_prefix="sofstat-pdf"))
+                printing = pool.submit(printers[0].print, build / "index.html", build / "rapport.pdf")
+            try:
+                _write_workbook(build, f"{text()['title']} – {period.key}: tabeller")
+            except BaseException:
+                if printing is not None:
+                    futures_wait([printing])  # (its own error, if any, is second to this one)
+                raise
+            if printing is not None:
+                printing.result()
             write_manifest(
                 build,
                 {
@@ -193,6 +195,19 @@ def build_report(
                 shutil.rmtree(build, ignore_errors=True)  # interrupted: nothing to keep
     log(f"Report written: {final} ({time.perf_counter() - t0:.1f} s)")
     return final
+
+
+def _write_workbook(build: Path, title: str) -> None:
+    """``tables.xlsx`` from the tables the notebooks wrote to ``build/tables/`` (then removed)."""
+    # openpyxl and the table contract bring numpy and pandas: loaded only now,
+    # after the kernels ran, so that the parent starts them sooner
+    from .workbook import build_workbook
+
+    tables = build / "tables"
+    (build / "tables.xlsx").write_bytes(
+        build_workbook(sorted(tables.glob("*.json")) if tables.exists() else [], title)
+    )
+    shutil.rmtree(tables, ignore_errors=True)
 
 
 def refresh_notebooks(notebooks_dir: Path | None = None, log=print) -> None:
