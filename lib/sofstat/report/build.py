@@ -12,9 +12,11 @@ the finished folder replaces the old one.
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import shutil
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
@@ -122,6 +124,14 @@ def build_report(
             if pdf and not printers:
                 printers.append(stack.enter_context(Printer()))
 
+        def on_last_notebook() -> None:
+            start_printer()
+            # the workbook's imports (openpyxl, pandas) load on the free core meanwhile; nothing
+            # else in this process imports them, and the import lock makes a later import wait
+            threading.Thread(
+                target=importlib.import_module, args=(f"{__package__}.workbook",), daemon=True
+            ).start()
+
         publish.recover(out_root, period.key)
         publish.clean_stale(out_root, period.key)
         build = publish.new_build_dir(out_root, period.key)
@@ -137,7 +147,7 @@ def build_report(
             n = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
             log(f"Building report {period.key} ({len(jobs)} notebooks, {n} at a time) into {final}")
             with nbs.stderr_to(build / LOG_NAME):
-                errors = nbs.run_notebooks(jobs, n, log, start_printer)
+                errors = nbs.run_notebooks(jobs, n, log, on_last_notebook)
             if errors:
                 # say which input is bad, file and line, rather than where a notebook tripped on it
                 problem = _validate(cat, period)
