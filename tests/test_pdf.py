@@ -88,3 +88,30 @@ def test_printer_prints_over_its_pipe_with_many_files_open(baseline_report, tmp_
     first = (tmp_path / "a.pdf").read_bytes()
     assert first.startswith(b"%PDF-") and first == (tmp_path / "b.pdf").read_bytes()
     assert first == (baseline_report / "rapport.pdf").read_bytes()  # the build printed it this way too
+
+
+@pytest.mark.parametrize(("stop", "falls_back"), [("abort", False), ("SIGINT", False), ("SIGSEGV", True)])
+def test_a_stopped_printer_does_not_try_again_but_a_crashed_one_does(
+    baseline_report, tmp_path, monkeypatch, stop, falls_back
+):
+    """Ctrl-C reaches Chromium too: the print then fails at once instead of starting a second Chromium."""
+    import signal
+
+    from sofstat.errors import ReportError
+    from sofstat.report import pdf
+
+    calls = []
+    monkeypatch.setattr(pdf, "print_pdf", lambda *args, **kwargs: calls.append(args))
+    with pdf.Printer() as printer:
+        if stop == "abort":
+            printer.abort()
+        else:
+            printer.proc.send_signal(getattr(signal, stop))
+        printer.proc.wait(timeout=30)
+        if falls_back:
+            printer.print(baseline_report / "index.html", tmp_path / "a.pdf")
+            assert len(calls) == 1
+        else:
+            with pytest.raises(ReportError, match="Chromium was stopped while printing"):
+                printer.print(baseline_report / "index.html", tmp_path / "a.pdf")
+            assert calls == []

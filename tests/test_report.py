@@ -98,9 +98,14 @@ def test_source_date_epoch_fixes_the_build_time(tmp_path, monkeypatch):
     first = write_manifest(tmp_path, {"period": "2024-H2"}).read_bytes()
     assert json.loads(first)["built_at"] == "2024-12-04T00:00:00Z"
     assert write_manifest(tmp_path, {"period": "2024-H2"}).read_bytes() == first  # the same bytes
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "igår")
-    with pytest.raises(ReportError, match="SOURCE_DATE_EPOCH must be whole seconds"):
-        write_manifest(tmp_path, {})
+    for bad in ("igår", "²", "١٧٣٣", "-1", "1.5"):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", bad)
+        with pytest.raises(ReportError, match="SOURCE_DATE_EPOCH must be whole seconds"):
+            write_manifest(tmp_path, {})
+    # and a build stops before it starts, leaving nothing behind
+    with pytest.raises(ReportError, match="SOURCE_DATE_EPOCH"):
+        sofstat.report.build_report(None, None, tmp_path / "out", log=lambda *_: None, pdf=False)
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
 def test_builds_are_byte_identical(tmp_path_factory, synthetic_report):

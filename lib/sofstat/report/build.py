@@ -29,7 +29,7 @@ from ..errors import CatalogError, InputError, ReportError
 from ..readers.catalog import ROLES, Catalog, Period, load_catalog
 from . import notebooks as nbs
 from . import publish
-from .manifest import sha256, write_manifest
+from .manifest import built_at, sha256, write_manifest
 from .page import build_page, text
 from .pdf import MISSING_CHROMIUM, Printer, chromium
 
@@ -115,6 +115,7 @@ def build_report(
     final = out_root / period.key
     if pdf and chromium() is None:
         raise ReportError(MISSING_CHROMIUM)
+    built_at()  # a bad SOURCE_DATE_EPOCH fails now, not after the notebooks
     with publish.period_lock(out_root, period.key, log), contextlib.ExitStack() as stack:
         printers: list[Printer] = []
 
@@ -172,8 +173,10 @@ def build_report(
                 printing = pool.submit(printers[0].print, build / "index.html", build / "rapport.pdf")
             try:
                 _write_workbook(build, f"{text()['title']} – {period.key}: tabeller")
-            except BaseException:
+            except BaseException as exc:
                 if printing is not None:
+                    if not isinstance(exc, Exception):  # Ctrl-C: stop Chromium rather than wait for it
+                        printers[0].abort()
                     futures_wait([printing])  # (its own error, if any, is second to this one)
                 raise
             if printing is not None:

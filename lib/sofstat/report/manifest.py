@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import subprocess
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -54,11 +55,16 @@ def package_versions() -> dict[str, str]:
     return out
 
 
-def _built_at() -> dt.datetime:
+def built_at() -> dt.datetime:
+    """The build time: ``SOURCE_DATE_EPOCH`` when set, else now (UTC, whole seconds).
+
+    Raises:
+        ReportError: for a ``SOURCE_DATE_EPOCH`` that is not 1 to 11 ASCII digits.
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if not epoch:
         return dt.datetime.now(dt.UTC).replace(microsecond=0)
-    if not epoch.isdigit() or len(epoch) > 11:
+    if not re.fullmatch(r"[0-9]{1,11}", epoch):
         raise ReportError(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch[:20]!r}")
     return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
 
@@ -84,7 +90,7 @@ def write_manifest(build: Path, fields: dict) -> Path:
         "python": platform.python_version(),
         "packages": package_versions(),
         "files": [{"path": p.relative_to(build).as_posix(), "sha256": sha256(p)} for p in files],
-        "built_at": _built_at().isoformat().replace("+00:00", "Z"),
+        "built_at": built_at().isoformat().replace("+00:00", "Z"),
     }
     target = build / "manifest.json"
     target.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -20,6 +20,7 @@ import os
 import re
 import select
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -55,6 +56,7 @@ _TO_FD_3_AND_4 = (
     "os.dup2(r, 3); os.dup2(w, 4); os.close(r); os.close(w)\n"
     "os.execv(sys.argv[3], sys.argv[3:])\n"
 )
+_STOPPING = {signal.SIGINT, signal.SIGTERM, signal.SIGKILL, signal.SIGHUP, signal.SIGQUIT}
 _DATE = re.compile(rb"\(D:\d{14}[^)]{0,10}\)")
 _NODE = re.compile(rb"\(node(\d{8})\)")
 _FIXED_DATE = b"(D:20000101000000+00'00')"
@@ -123,6 +125,7 @@ class Printer:
         self._profile = tempfile.TemporaryDirectory(prefix="sofstat-chromium-")
         self._ids = 0
         self._buffer = b""
+        self._aborted = False
         exe = chromium()
         if exe is None:
             return
@@ -176,6 +179,22 @@ class Printer:
                     pass
             self.proc = None
         self._profile.cleanup()
+
+    def abort(self) -> None:
+        """Stop Chromium now (from another thread): a print under way fails at once, without a second try."""
+        self._aborted = True
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+
+    def _stopped(self) -> bool:
+        """True when :meth:`abort` was called or Chromium was stopped by a signal such as Ctrl-C's."""
+        if self._aborted:
+            return True
+        try:
+            code = self.proc.wait(timeout=2) if self.proc is not None else 0
+        except subprocess.TimeoutExpired:
+            return False  # still running: it answered badly, the one-shot command may do better
+        return -code in _STOPPING  # (a crash, e.g. SIGSEGV, gets the second try)
 
     def _send(self, method: str, params: dict | None = None, session: str | None = None) -> int:
         self._ids += 1
@@ -231,7 +250,9 @@ class Printer:
                 if msg.get("method") == "Page.loadEventFired" and msg.get("sessionId") == session:
                     break
             data = self._call("Page.printToPDF", _PRINT, session, deadline)["data"]
-        except (ReportError, OSError, KeyError, ValueError):
+        except (ReportError, OSError, KeyError, ValueError) as exc:
+            if self._stopped():  # interrupted (Ctrl-C reaches Chromium too), or aborted: no second try
+                raise ReportError("Chromium was stopped while printing") from exc
             print_pdf(page, target, self.timeout)
             return
         target.write_bytes(fixed_dates(base64.b64decode(data)))
