@@ -50,6 +50,7 @@ if __package__ in (None, ""):  # run as a script: make the tests folder importab
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from published_table3 import PUBLISHED  # noqa: E402
+from published_table3 import swedish as _swedish  # noqa: E402
 
 from sofstat import CatalogError, InputError, config  # noqa: E402
 from sofstat.readers.catalog import load_catalog  # noqa: E402
@@ -524,16 +525,6 @@ class Target:
     byte_level: float = 0.0  # share of inputs whose written file (not content) is mutated
     workbook: bytes = b""  # the seed as written by to_file (for damage to the file itself)
     warm_up: bool = True  # read the seed once in each worker before timing
-
-
-def _swedish(value: float, decimals: int) -> str:
-    whole, _, frac = f"{value:.{decimals}f}".partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.append(whole[-3:])
-        whole = whole[:-3]
-    groups.append(whole)
-    return " ".join(reversed(groups)) + ("," + frac if decimals else "")
 
 
 def table3_csv() -> bytes:

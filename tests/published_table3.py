@@ -3,7 +3,8 @@
 Each tuple: unit code, unit name (without the managers marker), permanent
 employees, FTEs, mean age, managers. The test
 ``test_expected_rows_appear_in_the_source`` checks these against the source
-text independently of the parser.
+text independently of the parser. :func:`swedish` writes a number as the
+table does, for tests that make inputs from these values.
 """
 
 PUBLISHED = [
@@ -76,3 +77,14 @@ PUBLISHED = [
     ("5201001", "HR-enhet", 3, 3.0, 37.7, 1),
     ("5201002", "Rekryterings- och bemanningsenheten", 12, 12.0, 47.5, 1),
 ]
+
+
+def swedish(value: float, decimals: int = 0) -> str:
+    """A number written the published way (``1 498,42``), independently of the library."""
+    whole, _, frac = f"{value:.{decimals}f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.append(whole[-3:])
+        whole = whole[:-3]
+    groups.append(whole)
+    return " ".join(reversed(groups)) + ("," + frac if decimals else "")

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from conftest import TABLE3
 from published_table3 import PUBLISHED
+from published_table3 import swedish as _sv
 
 import sofstat
 from sofstat import config
@@ -14,17 +15,6 @@ from sofstat.readers.source import load_text, read_table
 from sofstat.readers.staffing import CSV_COLUMNS, ReadLog
 
 HOSTILE = config.TESTS_DIR / "fixtures" / "hostile"
-
-
-def _sv(value: float, decimals: int = 0) -> str:
-    """A number written the published way (``1 498,42``), independently of the library."""
-    whole, _, frac = f"{value:.{decimals}f}".partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.append(whole[-3:])
-        whole = whole[:-3]
-    groups.append(whole)
-    return " ".join(reversed(groups)) + ("," + frac if decimals else "")
 
 
 def test_reads_all_68_rows_in_table_order(staffing):
