@@ -453,9 +453,15 @@ def stage_rows(rep: dict) -> list[dict]:
     )
     for s in spans:
         s["nested"] = any(
-            o is not s and o["start"] <= s["start"] and s["end"] <= o["end"] and _dur(o) > _dur(s)
+            o is not s
+            and o.get("thread") == s.get("thread")
+            and o["start"] <= s["start"]
+            and s["end"] <= o["end"]
+            and _dur(o) > _dur(s)
             for o in spans
         )
+        # a stage in another thread runs alongside the main thread's: not a part of its time
+        s["parallel"] = s.get("thread", "MainThread") != "MainThread"
         s["label"] = rep.get("labels", {}).get(s["stage"], s["stage"])
     return spans
 
@@ -472,7 +478,9 @@ def render_stages(st: dict, b: Build | None) -> list[str]:
             if s["stage"] == "run_notebooks"
             else ""
         )
-        if s["nested"]:
+        if s["parallel"]:
+            label = f"&nbsp;&nbsp;∥ alongside, in thread {s['thread']}: {label}"
+        elif s["nested"]:
             label = f"&nbsp;&nbsp;↳ inside the stage above: {label}"
         elif s["stage"] in _OUTSIDE:
             outside += d
@@ -485,7 +493,7 @@ def render_stages(st: dict, b: Build | None) -> list[str]:
     rows.append(
         [
             "rest of build_report (reading the executed notebooks, writing index.html, lock, folders, "
-            "waiting for the last stage's children)",
+            "waiting for the last stage's children and for the stages alongside in other threads)",
             "",
             fmt(rest),
             pct(rest, wall),
@@ -611,7 +619,13 @@ def why_build(st: dict, b: Build | None, r_parts: dict, f_parts: dict, cells: li
         lines.append(
             f"- The PDF took {fmt(d)} s of the build's {fmt(wall)} s ({pct(d, wall)}): "
             + ", ".join(f"{s['label']} {fmt(_dur(s))} s" for s in pdf)
-            + f"; Chromium used {fmt(cpu)} s of CPU (counted when it ended)."
+            + f"; Chromium used {fmt(cpu)} s of CPU (counted when it ended)"
+            + (
+                "; the print ran in another thread, alongside the main thread's stages of that time "
+                "(so it is not all added to the build's wall time)."
+                if any(s["parallel"] for s in pdf)
+                else "."
+            )
         )
     rn = _stage(rep, "run_notebooks")
     fl_main = _stage(flo, "floor.main")
