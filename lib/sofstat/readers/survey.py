@@ -182,6 +182,7 @@ def read_survey(source: src.Source, questions: pd.DataFrame | None = None) -> pd
     cell_ids = cells.combined_ids(cells.Coded.of(rows.keys), rows.category)  # one per (group, category)
     sums = _Sums.of(rows, cell_ids)
     _check_groups(rows, sums, table, problems)
+    _check_mixed(rows, cell_ids, table, problems)
     problems.raise_if_any()
     return _aggregate(rows, cell_ids, sums)
 
@@ -274,7 +275,6 @@ def _check_groups(rows: _Rows, sums: _Sums, table: src.Table, problems: src.Prob
     keys = rows.keys
     dup = pd.Series(keys * (int(rows.answer.max(initial=0)) + 1) + rows.answer).duplicated().to_numpy()
     problems.rows(table, dup, "the same answer appears twice for this question and group")
-    _check_mixed(rows, table, problems)
     respondents = rows.respondents.array
     first_n = sums.first_n.take(keys)
     differ = np.asarray(
@@ -310,15 +310,15 @@ def _check_groups(rows: _Rows, sums: _Sums, table: src.Table, problems: src.Prob
             )
 
 
-def _check_mixed(rows: _Rows, table: src.Table, problems: src.Problems) -> None:
+def _check_mixed(rows: _Rows, cell: np.ndarray, table: src.Table, problems: src.Problems) -> None:
     """A problem where a category is given both as its word and as answers (``positiv`` and ``4``/``5``).
 
-    Both would be summed into the category and count its answers twice. The
-    first row of the second kind in the group is reported.
+    Both would be summed into the category and count its answers twice. ``cell``
+    numbers the (group, category) of each row. The first row of the second kind
+    in the group is reported.
     """
     words = np.array([not str(v).isdigit() for v in rows.answer_values.tolist()], dtype=bool)
     is_word = words[rows.answer]
-    cell = cells.combined_ids(cells.Coded.of(rows.keys), rows.category)
     first_of_kind = ~pd.Series(cell * 2 + is_word).duplicated().to_numpy()
     kinds = np.bincount(cell, weights=first_of_kind, minlength=int(cell.max(initial=-1)) + 1)
     mixed = first_of_kind & pd.Series(cell).duplicated().to_numpy() & (kinds[cell] > 1)
