@@ -394,6 +394,28 @@ def test_report_error_for_a_notebook_without_parameters(tmp_path):
         )
 
 
+def test_a_failed_notebook_stops_those_not_started(tmp_path):
+    """The first failure cancels the notebooks still waiting; the running ones finish."""
+    from sofstat.report import notebooks as nbs
+
+    folder = tmp_path / "nbs"
+    folder.mkdir()
+    for k, code in enumerate(["raise ValueError('trasig indata')", "1 + 1", "2 + 2"]):
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        # the failing notebook is the largest, so it runs first (longest first)
+        nb.cells = [nbformat.v4.new_code_cell(code + ("  # " + "x" * 500 if k == 0 else ""))]
+        nbformat.write(nb, folder / f"0{k}_x.ipynb")
+    jobs = [nbs.Job(p, tmp_path / p.name, {}, tmp_path) for p in nbs.report_notebooks(folder)]
+    lines: list[str] = []
+    errors = nbs.run_notebooks(jobs, 1, lines.append)
+    assert len(errors) == 1 and "00_x.ipynb failed in cell 0" in errors[0] and "trasig indata" in errors[0]
+    assert [line.split()[0] for line in lines] == ["00_x.ipynb", "01_x.ipynb", "02_x.ipynb"]
+    assert "failed after" in lines[0]
+    assert all(line.endswith("not run (a notebook failed)") for line in lines[1:])
+    assert not (tmp_path / "01_x.ipynb").exists() and not (tmp_path / "02_x.ipynb").exists()
+
+
 @pytest.mark.skipif(chromium() is None, reason="needs headless Chromium")
 def test_a_failure_while_the_pdf_prints_keeps_the_build_and_the_earlier_report(tmp_path, monkeypatch):
     """The workbook is built while Chromium prints: a failure there waits for the print and keeps the build."""

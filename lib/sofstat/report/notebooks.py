@@ -13,6 +13,7 @@ import concurrent.futures as cf
 import contextlib
 import os
 import re
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,23 +138,37 @@ def run_notebooks(jobs: list[Job], workers: int = 1, log=print, on_last=None) ->
     """Run the jobs, ``workers`` at a time, longest first; print one line per
     notebook as it finishes; return the error descriptions (sorted).
 
+    The first failure stops the notebooks that have not started yet (the
+    build fails anyway, and says why sooner); those running finish.
     ``on_last`` (optional) is called in this thread when only one notebook is
     still running, so that a core is free for what comes next.
     """
     errors: list[str] = []
     started = time.perf_counter()
     order = sorted(jobs, key=lambda j: -j.notebook.stat().st_size)  # big notebooks take longest
+    failed = threading.Event()
+
+    def run(job: Job) -> str | None | bool:
+        if failed.is_set():  # (checked by the worker itself, before it starts the next notebook)
+            return False
+        err = execute(job)
+        if err:
+            failed.set()
+        return err
+
     with cf.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {pool.submit(execute, job): job for job in order}
+        futures = {pool.submit(run, job): job for job in order}
         if on_last is not None and len(order) == 1:
             on_last()
         for done, fut in enumerate(cf.as_completed(futures), start=1):
-            job = futures[fut]
-            err = fut.result()
+            job, err = futures[fut], fut.result()
+            if err is False:
+                log(f"  {job.notebook.name:<36} not run (a notebook failed)")
+                continue
             took = time.perf_counter() - started
             log(f"  {job.notebook.name:<36} {'failed' if err else 'done'} after {took:5.1f} s")
             if err:
                 errors.append(err)
-            if on_last is not None and done == len(order) - 1:
+            elif on_last is not None and done == len(order) - 1 and not failed.is_set():
                 on_last()
     return sorted(errors)
