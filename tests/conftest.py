@@ -99,12 +99,15 @@ BUILD_SOURCES = [
 def build_key(name: str, period: str, catalog, pdf: bool) -> str:
     """A digest of everything a shared build is made from: its arguments, every file of the
     library, notebooks, data and fixtures (path and bytes), the pinned packages, the Python,
-    the Chromium (when it prints) and the environment variables the build reads."""
+    the Chromium (when it prints), the environment variables the build reads, and the git
+    commit and whether the tree differs from it (both in the manifest)."""
+    from sofstat.report.manifest import git_commit
     from sofstat.report.pdf import chromium
 
     h = hashlib.sha256()
     env = {k: v for k, v in os.environ.items() if k.startswith(("SOFSTAT", "SOURCE_DATE_EPOCH", "MPL"))}
-    h.update(repr((name, period, str(catalog), pdf, sys.version, sorted(env.items()))).encode())
+    # (the manifest records the commit and whether the tree differs from it)
+    h.update(repr((name, period, str(catalog), pdf, sys.version, sorted(env.items()), git_commit())).encode())
     for source in BUILD_SOURCES:
         files = [source] if source.is_file() else sorted(source.rglob("*"))
         for f in files:
