@@ -266,3 +266,35 @@ def test_a_large_file_reads_in_bulk_as_cell_by_cell(tmp_path, monkeypatch, varia
     else:
         pd.testing.assert_frame_equal(bulk, slow, check_exact=True)
         assert bulk.attrs == slow.attrs
+
+
+def test_the_linear_proof_of_no_gap_agrees_with_the_month_sets():
+    """_gaps_possible (count and sum per group and year) says "no gap" exactly when every
+    group's months of a year are 1, 2, ..., n; rows in any order, the dense and the sparse keys."""
+    import numpy as np
+
+    from sofstat.readers.sickleave import _gaps_possible
+
+    keys = np.array([f"{y}-{m:02d}" for y in (2023, 2024) for m in range(1, 13)], dtype=object)
+    year_by = np.array([int(k[:4]) for k in keys])
+    rng = np.random.default_rng(7)
+    for trial in range(300):
+        groups, codes = [], []
+        sets = {}
+        for g in range(int(rng.integers(1, 6))):
+            for y in (0, 1):
+                months = sorted(rng.choice(12, size=int(rng.integers(0, 5)), replace=False) + 1)
+                if trial % 3 == 0:  # mostly without a gap
+                    months = list(range(1, len(months) + 1))
+                sets[(g, y)] = months
+                for m in months:
+                    groups.append(g * (10**6 if trial % 2 else 1))  # odd trials: sparse group codes
+                    codes.append(y * 12 + m - 1)
+        if not codes:
+            continue
+        order = rng.permutation(len(codes))
+        groups, codes = np.array(groups)[order], np.array(codes)[order]
+        months = np.array([int(k[5:7]) for k in keys])[codes]
+        used = np.unique(codes)
+        want = any(ms != list(range(1, len(ms) + 1)) for ms in sets.values())
+        assert _gaps_possible(groups, year_by, used, codes, months) == want, sets

@@ -148,10 +148,9 @@ class Digits:
         padded = np.zeros((rows, longest + 1), dtype=np.uint8)
         padded[:, :longest] = matrix[:, :longest]
         padded[np.arange(rows), lengths] = _NEWLINE
-        if (lengths == longest).all():  # (all of one length: no gaps to squeeze out)
-            flat = padded.tobytes()
-        else:
-            flat = padded[np.arange(longest + 1) <= lengths[:, None]].tobytes()  # each cell and a line break
+        flat = padded.tobytes()
+        if not (lengths == longest).all():  # each cell, a line break, zeros: the zeros squeezed out
+            flat = flat.replace(b"\x00", b"")  # (no cell holds a zero byte: they are ASCII digits)
         out = np.empty(rows, dtype=object)
         out[:] = flat.decode("ascii").split("\n")[:rows]
         return out
@@ -254,9 +253,12 @@ def read_regular(
         return None
     column_flags = _column_flags(kind, ends, [c in numeric for c in columns])
     by_column = np.ascontiguousarray(ends.T)  # (a column's cells side by side: faster to go through)
-    lengths = np.empty_like(by_column)
-    lengths[0] = by_column[0] - np.concatenate(([-1], by_column[-1, :-1])) - 1
-    lengths[1:] = by_column[1:] - by_column[:-1] - 1
+    lengths = np.empty_like(by_column)  # (computed in place: no temporary of the table's size)
+    lengths[0, 0] = by_column[0, 0]
+    np.subtract(by_column[0, 1:], by_column[-1, :-1], out=lengths[0, 1:])
+    lengths[0, 1:] -= 1
+    np.subtract(by_column[1:], by_column[:-1], out=lengths[1:])
+    lengths[1:] -= 1
     empty = (lengths == 0).T
     other_spaces = not latin1 and any(c in body for c in OTHER_SPACES)
     dtypes, plain, to_clean, digits = {}, [], set(), {}

@@ -60,7 +60,11 @@ def read_sick_leave(source: src.Source) -> pd.DataFrame:
     """
     try:
         table = src.read_table(
-            source, MONTHLY, MONTHLY_OPTIONAL, text_columns={"månad", "grupp"}, categories={"månad"}
+            source,
+            MONTHLY,
+            MONTHLY_OPTIONAL,
+            text_columns={"månad", "grupp"},
+            categories={"månad"},
         )
         monthly = True
     except InputError as exc:
@@ -176,11 +180,13 @@ def _months_from_january(table, problems, keys, key_codes, groups, group_codes, 
     if not len(rows):
         return
     codes = key_codes[rows]  # (their keys are all YYYY-MM)
-    used = np.unique(codes)
+    used = np.flatnonzero(np.bincount(codes, minlength=len(keys)))
     year_by, month_by = np.zeros(len(keys), dtype="int64"), np.zeros(len(keys), dtype="int64")
     year_by[used] = [int(keys[c][:4]) for c in used.tolist()]
     month_by[used] = [int(keys[c][5:7]) for c in used.tolist()]
     year_of, month_of = year_by[codes], month_by[codes]
+    if not _gaps_possible(group_codes[rows], year_by, used, codes, month_of):
+        return
     g = pd.DataFrame({"row": rows, "group": group_codes[rows], "year": year_of, "month": month_of})
     g = g.sort_values(["group", "year", "month"], kind="stable")
     rank = g.groupby(["group", "year"], sort=False).cumcount().to_numpy() + 1
@@ -205,6 +211,29 @@ def _months_from_january(table, problems, keys, key_codes, groups, group_codes, 
         )
 
     problems.rows(table, mask, reason)
+
+
+def _gaps_possible(
+    groups: np.ndarray, year_by: np.ndarray, used: np.ndarray, codes: np.ndarray, months: np.ndarray
+) -> bool:
+    """False when every (group, year) provably holds months 1, 2, ..., n without a hole.
+
+    ``year_by`` is the year of each month code, ``used`` the codes that occur.
+    The rows' months are distinct within a (group, year) (a month given twice is
+    left out), and ``n`` distinct months from 1 to 12 add up to ``n(n+1)/2`` only
+    when they are exactly 1 to ``n``: a count and a sum per (group, year) prove it
+    in linear time, with no sort. True means only that the sorted check must look.
+    """
+    years, year_index = np.unique(year_by[used], return_inverse=True)  # (over the distinct months)
+    year_of_code = np.zeros(len(year_by), dtype=np.int64)
+    year_of_code[used] = year_index
+    span = int(groups.max(initial=0)) + 1
+    keys = groups * len(years) + year_of_code[codes]
+    if span * len(years) > 4 * len(groups) + 1024:  # (too sparse for a table per group and year)
+        keys, _ = pd.factorize(keys)
+    count = np.bincount(keys)
+    total = np.bincount(keys, weights=months)
+    return bool((total != count * (count + 1) / 2).any())
 
 
 def _hours(table: src.Table, column: str, problems: src.Problems) -> np.ndarray:
