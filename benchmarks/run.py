@@ -22,8 +22,8 @@
 
 ``--quick`` is a smoke run (one pair, up to 10 000 rows, small national
 sizes, no set-up; about 2 minutes on 2 cores) that writes its Markdown to a
-temporary file; the full run (``make bench``; roughly 5–10 minutes on 2
-cores) writes docs/benchmarks.md. Run it on an otherwise idle
+temporary file; the full run (``make bench``; roughly 6–15 minutes on 2
+cores, a fresh install included) writes docs/benchmarks.md. Run it on an otherwise idle
 machine: the load averages are recorded with the results. This is a
 benchmark, not a test: nothing fails on time.
 """
@@ -729,7 +729,6 @@ def why_build(st: dict, b: Build | None, r_parts: dict, f_parts: dict, cells: li
         fw, fc = b.med("floor", "wall"), b.med("floor", "cpu")
         tail = pa["print_median"] + pa["close_median"]
         other = sum(p.get("other", 0) for p in r_parts.values())
-        cpu_bound = (fc + pa["cpu_median"] + other) / fc
         lines.append(
             f"- The PDF alone, measured apart (`benchmarks/print_alone.py`, median of {pa['runs']}: a Chromium "
             f"started, given {fmt(pa['settle'], 1)} s to settle, printing this build's page once, stopped): "
@@ -737,11 +736,10 @@ def why_build(st: dict, b: Build | None, r_parts: dict, f_parts: dict, cells: li
             f"{fmt(pa['cpu_median'])} s of Chromium's CPU. The print needs the finished page, so it comes after "
             f"the last notebook: even if nothing else cost anything, a build with its PDF would take at least "
             f"the floor's {fmt(fw)} s + {fmt(tail)} s = {fmt(fw + tail)} s, **{fmt((fw + tail) / fw)}× the floor** "
-            f"(goal {GOAL_BUILD}), and at least the floor's {fmt(fc)} s + {fmt(pa['cpu_median'])} s of CPU = "
-            f"{fmt((fc + pa['cpu_median']) / fc)}× the floor's CPU. With the kernels' own work after their import "
-            f"cells added ({fmt(other)} kernel-seconds, all of it CPU: the charts, tables and texts of the "
-            f"report), the CPU of such a build is at least **{fmt(cpu_bound)}× the floor's**, against "
-            f"{fmt(b.med('report', 'cpu') / fc)}× measured over the pairs."
+            f"(goal {GOAL_BUILD}), and the floor's {fmt(fc)} s + {fmt(pa['cpu_median'])} s of CPU = "
+            f"**{fmt((fc + pa['cpu_median']) / fc)}× the floor's CPU**. On top of that come the report's own "
+            f"cells after the import cells (the charts, tables and texts): {fmt(other)} kernel-seconds of wall "
+            "time in the instrumented build, which the floor does not have."
         )
     if st.get("nopdf_proc") is not None:
         nproc, fproc = st["nopdf_proc"], st["floor_proc"]
@@ -1048,8 +1046,9 @@ def render_readers(r: dict, runs: int, quick: bool) -> list[str]:
             f"{fmt(big.us_row_csv)} at {big.rows:,}, a factor {fmt(csv_flat)}. For a factor of at most "
             f"{GOAL_FLAT}, this reader would have to read {small.rows:,} rows in {fmt(need * 1000, 2)} ms"
             + (
-                f", less than the {fmt(small.theirs * 1000, 2)} ms read_csv alone takes on them: no reader that "
-                "parses its table with read_csv can meet that goal at this size."
+                f", less than the {fmt(small.theirs * 1000, 2)} ms read_csv alone takes on them: at its "
+                f"present speed at {big.rows:,} rows, no version of it that parses its table with read_csv "
+                "could meet that goal."
                 if need < small.theirs
                 else f" (read_csv alone takes {fmt(small.theirs * 1000, 2)} ms on them)."
             )
@@ -1321,6 +1320,7 @@ def bench_setup(pdf: bool) -> dict:
             "report1": rep1,
             "report2": rep2,
             "pdf": pdf,
+            "chromium": machine().get("chromium") if pdf else None,
         }
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -1361,8 +1361,13 @@ def render_setup(s: dict | None, asked: bool, quick: bool, failed: str | None = 
         "",
         f"From nothing to a first report (what the README's `make report` does on a fresh clone): "
         f"{fmt(s['install'].wall + s['report1'].wall)} s: "
-        f"{verdict_seconds(s['install'].wall + s['report1'].wall, GOAL_SETUP)}. Debian's Chromium was already "
-        "installed on this machine (the report's `ensure-tools.sh` installs it where it is missing).",
+        f"{verdict_seconds(s['install'].wall + s['report1'].wall, GOAL_SETUP)}"
+        + (
+            f". The clone's `make report` used this machine's {s['chromium']} (its `ensure-tools.sh` installs "
+            "Debian's `chromium` where it is missing; that download is not timed here)."
+            if s["pdf"] and s.get("chromium")
+            else "."
+        ),
         "",
     ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -93,80 +94,145 @@ BUILD_SOURCES = [
     config.DATA_DIR,
     config.TESTS_DIR / "fixtures",
     config.PROJECT_ROOT / "requirements.lock",
+    config.PROJECT_ROOT / "pyproject.toml",
+    Path("/usr/share/fonts/truetype/dejavu"),  # (the charts' and the PDF's fonts)
 ]
+#: The shared builds: name -> (period, catalogue, PDF or not: None for "when Chromium is there").
+SHARED_BUILDS = {
+    "baseline": ("2024-H1", None, None),
+    "synthetic": ("2024-H2", SYNTHETIC_CATALOG, None),
+    "hostile": ("2024-H1", config.TESTS_DIR / "fixtures" / "hostile" / "periods.yml", False),
+}
+#: Where :func:`run_facts` keeps its digest for the pytest-xdist workers (they inherit it).
+KEYS_VARIABLE = "SOFSTAT_TEST_BUILD_FACTS"
+#: Older digests kept besides the current one (a run started earlier may still read them).
+KEEP_OLD_BUILDS = 2
 
 
-def build_key(name: str, period: str, catalog, pdf: bool) -> str:
-    """A digest of everything a shared build is made from: its arguments, every file of the
-    library, notebooks, data and fixtures (path and bytes), the pinned packages, the Python,
-    the Chromium (when it prints), the environment variables the build reads, and the git
-    commit and whether the tree differs from it (both in the manifest)."""
-    from sofstat.report.manifest import git_commit
-    from sofstat.report.pdf import chromium
-
+@functools.cache
+def _sources_digest() -> str:
+    """The digest of every file in :data:`BUILD_SOURCES` (path and bytes), taken once."""
     h = hashlib.sha256()
-    env = {k: v for k, v in os.environ.items() if k.startswith(("SOFSTAT", "SOURCE_DATE_EPOCH", "MPL"))}
-    # (the manifest records the commit and whether the tree differs from it)
-    h.update(repr((name, period, str(catalog), pdf, sys.version, sorted(env.items()), git_commit())).encode())
     for source in BUILD_SOURCES:
         files = [source] if source.is_file() else sorted(source.rglob("*"))
         for f in files:
             if f.is_file() and "__pycache__" not in f.parts:
-                h.update(f.relative_to(config.PROJECT_ROOT).as_posix().encode() + b"\0")
+                h.update(f.as_posix().encode() + b"\0")
                 h.update(f.read_bytes() + b"\0")
-    if pdf:
-        version = subprocess.run([chromium(), "--version"], capture_output=True, text=True, timeout=60)
-        h.update(version.stdout.encode())
-    return h.hexdigest()[:24]
+    return h.hexdigest()
 
 
-def shared_build(name: str, period: str, catalog=None, pdf: bool | None = None) -> Path:
-    """The report of ``period``, built once for every test (and pytest-xdist worker) that reads it.
-
-    A build is kept in ``.pytest_cache/sofstat-builds/`` under a digest of everything it is
-    made from (:func:`build_key`), so a later run with nothing changed reads the same build
-    rather than making it again; ``SOFSTAT_TEST_REBUILD=1`` makes every shared build anew.
-    Workers wait for each other on a lock file, so a build is made once per run at most.
-    Tests must only read these folders.
-    """
-    from sofstat.report import build_report
+@functools.cache
+def _chromium_version() -> str:
     from sofstat.report.pdf import chromium
 
-    pdf = bool(chromium()) if pdf is None else pdf
+    return subprocess.run([chromium(), "--version"], capture_output=True, text=True, timeout=60).stdout
+
+
+def build_key(name: str, period: str, catalog, pdf: bool) -> str:
+    """A digest of everything a shared build is made from: its arguments, every file of the
+    library, notebooks, data, fixtures and fonts (path and bytes), the lock file and the
+    installed packages' versions, the Python, the Chromium (when it prints), the environment
+    variables the build reads, and the git commit and whether the tree differs from it
+    (both in the manifest). All but the Chromium's version are taken once per run."""
+    facts = (name, period, str(catalog), pdf, run_facts(), _chromium_version() if pdf else "")
+    return hashlib.sha256(repr(facts).encode()).hexdigest()[:24]
+
+
+def run_facts() -> str:
+    """The digest of what every shared build is made from (but Chromium), taken once by the
+    process that starts the run and read from the environment by its pytest-xdist workers, so
+    that every worker reads the same builds even if a file changes during the run."""
+    if KEYS_VARIABLE not in os.environ:
+        from sofstat.report.manifest import git_commit, package_versions
+
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k.startswith(("SOFSTAT", "SOURCE_DATE_EPOCH", "MPL")) and not k.startswith("SOFSTAT_TEST")
+        }
+        packages = sorted(package_versions().items())
+        facts = (sys.version, sorted(env.items()), git_commit(), packages, sofstat.__version__)
+        os.environ[KEYS_VARIABLE] = hashlib.sha256(repr((*facts, _sources_digest())).encode()).hexdigest()
+    return os.environ[KEYS_VARIABLE]
+
+
+def _pdf(wanted: bool | None) -> bool:
+    from sofstat.report.pdf import chromium
+
+    return bool(chromium()) if wanted is None else wanted
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the process that starts the run, before any worker
+        run_facts()
+
+
+def _done(folder: Path) -> dict | None:
+    """What ``complete.json`` says of a finished build whose files are all as its manifest
+    lists them (a build changed since is not reused), or None."""
+    try:
+        done = json.loads((folder / "complete.json").read_text(encoding="utf-8"))
+        report = folder / done["report"]
+        manifest = json.loads((report / "manifest.json").read_text(encoding="utf-8"))
+        for entry in manifest["files"]:
+            if hashlib.sha256((report / entry["path"]).read_bytes()).hexdigest() != entry["sha256"]:
+                return None
+        return done
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def shared_build(name: str) -> Path:
+    """The report of shared build ``name`` (:data:`SHARED_BUILDS`), built once for every test
+    and pytest-xdist worker that reads it.
+
+    A build is kept in ``.pytest_cache/sofstat-builds/`` under the digest of everything it is
+    made from (:func:`build_key`, taken once per run), so a later run with nothing changed
+    reads the same build, after checking its files against its manifest, rather than making
+    it again; ``SOFSTAT_TEST_REBUILD=1`` makes every shared build anew, once per run.
+    Workers wait for each other on a lock file. The two most recent other digests are kept
+    (a run started earlier may be reading one); older ones are removed. Tests must only read
+    these folders.
+    """
+    from sofstat.report import build_report
+
+    period, catalog, pdf = SHARED_BUILDS[name]
     BUILD_CACHE.mkdir(parents=True, exist_ok=True)
     with open(BUILD_CACHE / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # (released when the file closes)
-        folder = BUILD_CACHE / f"{name}-{build_key(name, period, catalog, pdf)}"
-        complete = folder / "complete.json"
+        folder = BUILD_CACHE / f"{name}-{build_key(name, period, catalog, _pdf(pdf))}"
         run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")  # (the same in every worker of a run)
-        done = json.loads(complete.read_text(encoding="utf-8")) if complete.exists() else None
+        done = _done(folder)
         if done is None or (os.environ.get("SOFSTAT_TEST_REBUILD") and (not run or done["run"] != run)):
-            for old in BUILD_CACHE.glob(f"{name}-*"):
-                shutil.rmtree(old)
-            report = build_report(period, catalog, folder, log=_quiet, pdf=pdf)
+            shutil.rmtree(folder, ignore_errors=True)
+            report = build_report(period, catalog, folder, log=_quiet, pdf=_pdf(pdf))
             done = {"report": report.name, "run": run}
-            complete.write_text(json.dumps(done), encoding="utf-8")
+            partial = folder / f"complete.json.{os.getpid()}"
+            partial.write_text(json.dumps(done), encoding="utf-8")
+            os.replace(partial, folder / "complete.json")  # (all or nothing)
+        others = sorted(
+            (p for p in BUILD_CACHE.glob(f"{name}-*") if p.is_dir() and p != folder),
+            key=lambda p: p.stat().st_mtime,
+        )
+        for old in others[: max(0, len(others) - KEEP_OLD_BUILDS)]:
+            shutil.rmtree(old, ignore_errors=True)
         return folder / done["report"]
 
 
 @pytest.fixture(scope="session")
 def baseline_report():
     """The default report (2024-H1, data/periods.yml), built once for every test that reads it."""
-    return shared_build("baseline", "2024-H1")
+    return shared_build("baseline")
 
 
 @pytest.fixture(scope="session")
 def synthetic_report():
     """The synthetic 2024-H2 report (targets, a second period, activities), built once."""
-    return shared_build("synthetic", "2024-H2", SYNTHETIC_CATALOG)
+    return shared_build("synthetic")
 
 
 @pytest.fixture(scope="session")
 def hostile_report():
     """A report from inputs whose names and sources are hostile markup (tests/fixtures/hostile)."""
-    return shared_build(
-        "hostile",
-        "2024-H1",
-        config.TESTS_DIR / "fixtures" / "hostile" / "periods.yml",
-        pdf=False,
-    )
+    return shared_build("hostile")

@@ -152,6 +152,10 @@ def test_a_failed_notebook_stops_those_not_started(tmp_path):
     assert "failed after" in lines[0]
     assert all(line.endswith("not run (a notebook failed)") for line in lines[1:])
     assert not (tmp_path / "01_x.ipynb").exists() and not (tmp_path / "02_x.ipynb").exists()
+    # refresh-notebooks runs them all, so that every failure is seen at once
+    lines.clear()
+    assert nbs.run_notebooks(jobs, 1, lines.append, stop_on_failure=False) == errors
+    assert all("not run" not in line for line in lines) and (tmp_path / "02_x.ipynb").exists()
 
 
 @pytest.mark.skipif(chromium() is None, reason="needs headless Chromium")

@@ -235,7 +235,8 @@ def refresh_notebooks(notebooks_dir: Path | None = None, log=print) -> None:
         tmp = Path(tmp_name)
         jobs = [nbs.Job(nb, tmp / nb.name, {}, nb.parent) for nb in notebooks]
         with nbs.stderr_to(tmp / LOG_NAME):
-            errors = nbs.run_notebooks(jobs, min(os.cpu_count() or 1, len(jobs)), log)
+            # every notebook runs: the analyst sees every failure at once
+            errors = nbs.run_notebooks(jobs, min(os.cpu_count() or 1, len(jobs)), log, stop_on_failure=False)
         if errors:
             raise ReportError("; ".join(errors))
         for nb in notebooks:

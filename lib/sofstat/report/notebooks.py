@@ -134,12 +134,16 @@ def stderr_to(path: Path | None):
             os.close(saved)
 
 
-def run_notebooks(jobs: list[Job], workers: int = 1, log=print, on_last=None) -> list[str]:
+def run_notebooks(
+    jobs: list[Job], workers: int = 1, log=print, on_last=None, stop_on_failure: bool = True
+) -> list[str]:
     """Run the jobs, ``workers`` at a time, longest first; print one line per
     notebook as it finishes; return the error descriptions (sorted).
 
-    The first failure stops the notebooks that have not started yet (the
-    build fails anyway, and says why sooner); those running finish.
+    With ``stop_on_failure``, the first failure stops the notebooks that have
+    not started yet (a build fails anyway, and says why sooner); those running
+    finish, so the errors are those of the notebooks that ran. Without it,
+    every notebook runs and every failure is returned.
     ``on_last`` (optional) is called in this thread when only one notebook is
     still running, so that a core is free for what comes next.
     """
@@ -152,7 +156,7 @@ def run_notebooks(jobs: list[Job], workers: int = 1, log=print, on_last=None) ->
         if failed.is_set():  # (checked by the worker itself, before it starts the next notebook)
             return False
         err = execute(job)
-        if err:
+        if err and stop_on_failure:
             failed.set()
         return err
 
