@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 import subprocess
 import tomllib
@@ -207,3 +208,20 @@ def test_board_code_and_guideline_maximum_written_once():
         p.relative_to(LIB).as_posix() for p in MODULES if re.search(r"grundtal \+ 10|\+ 10\b", _source(p))
     ]
     assert all(name == "config.py" or name.startswith("present/charts/") for name in retyped), retyped
+
+
+def test_a_shared_build_is_read_again_only_as_its_manifest_lists_it(baseline_report, tmp_path):
+    """The tests' cache of report builds (conftest.shared_build) checks a kept build before reuse."""
+    import shutil
+
+    from conftest import _done
+
+    copy = tmp_path / "copy"
+    shutil.copytree(baseline_report.parent, copy)
+    assert _done(copy) == json.loads((copy / "complete.json").read_text(encoding="utf-8"))
+    (copy / baseline_report.name / "figures" / "02_medelalder.svg").write_text("<svg/>", encoding="utf-8")
+    assert _done(copy) is None  # a changed file: built again
+    shutil.copytree(baseline_report.parent, copy, dirs_exist_ok=True)
+    assert _done(copy) is not None
+    (copy / "complete.json").write_text('{"report": "2024', encoding="utf-8")  # cut off mid-write
+    assert _done(copy) is None
