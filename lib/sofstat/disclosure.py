@@ -27,8 +27,11 @@ import pandas as pd
 from . import config
 
 
-def _known(size: pd.Series) -> pd.Series:
-    return pd.Series(size, copy=False).notna().to_numpy()
+def _sizes(values: pd.Series) -> np.ndarray:
+    """Group sizes as float64, NaN where unknown (a number column as it is; text read as numbers)."""
+    if not pd.api.types.is_numeric_dtype(values.dtype) or pd.api.types.is_bool_dtype(values.dtype):
+        values = pd.to_numeric(values, errors="coerce")
+    return values.to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _bool(values, index) -> pd.Series:
@@ -41,8 +44,8 @@ def age_hidden(employees: pd.Series, min_employees_age: int = config.MIN_EMPLOYE
     Returns:
         A boolean Series aligned with ``employees``.
     """
-    size = pd.to_numeric(employees, errors="coerce")
-    return _bool(~_known(size) | (size.fillna(0).to_numpy() < min_employees_age), employees.index)
+    size = _sizes(employees)
+    return _bool(np.isnan(size) | (size < min_employees_age), employees.index)  # (NaN < n is False)
 
 
 def department_ages_hidden(
@@ -108,11 +111,8 @@ def survey_hidden(
     Returns:
         A boolean Series aligned with ``respondents``.
     """
-    size = pd.to_numeric(respondents, errors="coerce")
-    pub = _published(published, respondents.index)
-    known = _known(size)
-    small = known & (size.fillna(0).to_numpy() < min_respondents)
-    return _bool(small | (~known & ~pub), respondents.index)
+    size = _sizes(respondents)
+    return _bool(_small_or_unpublished(size < min_respondents, size, published), respondents.index)
 
 
 def sick_leave_hidden(
@@ -126,11 +126,8 @@ def sick_leave_hidden(
     Returns:
         A boolean Series aligned with ``employees``.
     """
-    size = pd.to_numeric(employees, errors="coerce")
-    pub = _published(published, employees.index)
-    known = _known(size)
-    small = known & (size.fillna(0).to_numpy() <= max_hidden_sick_leave)
-    return _bool(small | (~known & ~pub), employees.index)
+    size = _sizes(employees)
+    return _bool(_small_or_unpublished(size <= max_hidden_sick_leave, size, published), employees.index)
 
 
 def year_to_date_hidden(month_hidden: pd.Series, group: pd.Series, year: pd.Series) -> pd.Series:
@@ -144,7 +141,11 @@ def year_to_date_hidden(month_hidden: pd.Series, group: pd.Series, year: pd.Seri
     return as_int.groupby([group.to_numpy(), year.to_numpy()]).cummax().astype(bool)
 
 
-def _published(published: pd.Series | None, index) -> object:
-    if published is None:
-        return pd.Series(False, index=index).to_numpy()
-    return pd.Series(published, copy=False).fillna(False).astype(bool).to_numpy()
+def _small_or_unpublished(small: np.ndarray, size: np.ndarray, published: pd.Series | None) -> np.ndarray:
+    """``small`` (False where the size is unknown: a comparison with NaN is False), or a size
+    unknown in a row not published by its source. Changes ``small`` in place and returns it."""
+    unknown = np.isnan(size)
+    if published is not None:
+        unknown &= ~pd.Series(published, copy=False).fillna(False).astype(bool).to_numpy()
+    small |= unknown
+    return small
