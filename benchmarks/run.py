@@ -1369,13 +1369,14 @@ def bench_setup(pdf: bool) -> dict:
             "report1": rep1,
             "report2": rep2,
             "pdf": pdf,
-            "chromium": machine().get("chromium") if pdf else None,
         }
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
-def render_setup(s: dict | None, asked: bool, quick: bool, failed: str | None = None) -> list[str]:
+def render_setup(
+    s: dict | None, asked: bool, quick: bool, failed: str | None = None, chromium_name: str | None = None
+) -> list[str]:
     out = ["## 5. Set-up time", ""]
     if s is None:
         why = (
@@ -1412,9 +1413,9 @@ def render_setup(s: dict | None, asked: bool, quick: bool, failed: str | None = 
         f"{fmt(s['install'].wall + s['report1'].wall)} s: "
         f"{verdict_seconds(s['install'].wall + s['report1'].wall, GOAL_SETUP)}"
         + (
-            f". The clone's `make report` used this machine's {s['chromium']} (its `ensure-tools.sh` installs "
+            f". The clone's `make report` used this machine's {chromium_name} (its `ensure-tools.sh` installs "
             "Debian's `chromium` where it is missing; that download is not timed here)."
-            if s["pdf"] and s.get("chromium")
+            if s["pdf"] and chromium_name
             else "."
         ),
         "",
@@ -1516,7 +1517,9 @@ def render(m: dict, args, sections: dict) -> str:
         lines += render_readers(sections["readers"], args.reader_runs, args.quick)
     if sections.get("national"):
         lines += render_national(sections["national"], args.national_runs)
-    lines += render_setup(sections.get("setup"), args.setup, args.quick, sections.get("setup_failed"))
+    lines += render_setup(
+        sections.get("setup"), args.setup, args.quick, sections.get("setup_failed"), m["chromium"]
+    )
     skipped = [s for s in ("build", "readers", "national") if getattr(args, f"skip_{s}")]
     if skipped:
         lines += [f"*Sections skipped in this run: {', '.join(skipped)}.*", ""]
@@ -1622,7 +1625,9 @@ def main(argv: list[str] | None = None) -> int:
             except SystemExit as exc:  # (no network, say: the other sections still stand)
                 sections["setup_failed"] = str(exc)
                 say(f"  not measured: {exc}")
-            say("", *render_setup(sections.get("setup"), True, q, sections.get("setup_failed")))
+            say(
+                "", *render_setup(sections.get("setup"), True, q, sections.get("setup_failed"), m["chromium"])
+            )
     text = render(m, args, sections)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text + "\n", encoding="utf-8")

@@ -79,10 +79,9 @@ def _quiet(*_args) -> None:
 def _build(tmp_path_factory, name: str, period: str, catalog=None, pdf: bool | None = None):
     """A new build of ``period`` into a new temporary folder; returns the report's folder."""
     from sofstat.report import build_report
-    from sofstat.report.pdf import chromium
 
     root = tmp_path_factory.mktemp(name)
-    return build_report(period, catalog, root, log=_quiet, pdf=bool(chromium()) if pdf is None else pdf)
+    return build_report(period, catalog, root, log=_quiet, pdf=_pdf(pdf))
 
 
 #: Where the shared builds are kept between runs (``make clean`` removes it).
@@ -104,7 +103,7 @@ SHARED_BUILDS = {
     "hostile": ("2024-H1", config.TESTS_DIR / "fixtures" / "hostile" / "periods.yml", False),
 }
 #: Where :func:`run_facts` keeps its digest for the pytest-xdist workers (they inherit it).
-KEYS_VARIABLE = "SOFSTAT_TEST_BUILD_FACTS"
+FACTS_VARIABLE = "SOFSTAT_TEST_BUILD_FACTS"
 #: Older digests kept besides the current one (a run started earlier may still read them).
 KEEP_OLD_BUILDS = 2
 
@@ -143,7 +142,7 @@ def run_facts() -> str:
     """The digest of what every shared build is made from (but Chromium), taken once by the
     process that starts the run and read from the environment by its pytest-xdist workers, so
     that every worker reads the same builds even if a file changes during the run."""
-    if KEYS_VARIABLE not in os.environ:
+    if FACTS_VARIABLE not in os.environ:
         from sofstat.report.manifest import git_commit, package_versions
 
         env = {
@@ -153,8 +152,8 @@ def run_facts() -> str:
         }
         packages = sorted(package_versions().items())
         facts = (sys.version, sorted(env.items()), git_commit(), packages, sofstat.__version__)
-        os.environ[KEYS_VARIABLE] = hashlib.sha256(repr((*facts, _sources_digest())).encode()).hexdigest()
-    return os.environ[KEYS_VARIABLE]
+        os.environ[FACTS_VARIABLE] = hashlib.sha256(repr((*facts, _sources_digest())).encode()).hexdigest()
+    return os.environ[FACTS_VARIABLE]
 
 
 def _pdf(wanted: bool | None) -> bool:

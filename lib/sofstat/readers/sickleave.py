@@ -60,11 +60,7 @@ def read_sick_leave(source: src.Source) -> pd.DataFrame:
     """
     try:
         table = src.read_table(
-            source,
-            MONTHLY,
-            MONTHLY_OPTIONAL,
-            text_columns={"månad", "grupp"},
-            categories={"månad"},
+            source, MONTHLY, MONTHLY_OPTIONAL, text_columns={"månad", "grupp"}, categories={"månad"}
         )
         monthly = True
     except InputError as exc:
