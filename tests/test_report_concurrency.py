@@ -80,20 +80,35 @@ def test_second_build_of_a_period_waits_then_gives_up(tmp_path):
     assert res.stdout.strip() == "got it"  # the lock dies with its holder
 
 
+def _first(pattern: str, root: Path, timeout: float = 120.0) -> Path:
+    """The first path under ``root`` matching ``pattern``, waited for."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = next(root.glob(pattern), None)
+        if found is not None:
+            return found
+        time.sleep(0.01)
+    raise AssertionError(f"nothing matched {pattern} under {root} in {timeout} s")
+
+
 def test_killed_build_leaves_the_previous_report(tmp_path, baseline_report):
+    """Killed (the whole process group) as soon as its build folder exists, and again once its
+    kernels have begun to write figures: the earlier report stays as it was."""
     out = tmp_path / "reports"
     shutil.copytree(baseline_report, out / "2024-H1")
     before = {p: (out / "2024-H1" / p).read_bytes() for p in _files(out / "2024-H1")}
-    for delay in (1.0, 4.0):
+    for moment in (".2024-H1.build-*", ".2024-H1.build-*/figures/*.png"):
         proc = subprocess.Popen(
             [sys.executable, "-m", "sofstat", "report", "--output-dir", str(out), "--no-pdf"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        time.sleep(delay)
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
+        try:
+            _first(moment, out)
+        finally:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
         assert {p: (out / "2024-H1" / p).read_bytes() for p in _files(out / "2024-H1")} == before
     publish.clean_stale(out, "2024-H1")
     assert sorted(p.name for p in out.iterdir() if not p.name.endswith(".lock")) == ["2024-H1"]

@@ -12,7 +12,7 @@ import pytest
 from conftest import SYNTHETIC
 
 import sofstat
-from sofstat import config
+from sofstat import cli, config
 from sofstat.errors import ReportError
 from sofstat.report.pdf import chromium
 
@@ -77,24 +77,30 @@ def test_bad_input_fails_with_one_line_and_keeps_the_earlier_report(tmp_path):
         ("[" * 5000, "nested too deeply"),
     ],
 )
-def test_bad_catalogue_is_one_line(tmp_path, text, words):
+def test_bad_catalogue_is_one_line(tmp_path, monkeypatch, capsys, text, words):
+    """In this process (the command's own ``main``); the command as a process is tested below."""
     p = tmp_path / "periods.yml"
     p.write_text(text, encoding="utf-8")
-    res = _cli("report", "--catalog", str(p), "--output-dir", str(tmp_path / "r"), cwd=tmp_path)
-    assert res.returncode == 1 and len(res.stderr.strip().splitlines()) == 1, res.stderr
-    assert words in res.stderr and "Traceback" not in res.stderr
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(["report", "--catalog", str(p), "--output-dir", str(tmp_path / "r")])
+    err = capsys.readouterr().err
+    assert code == 1 and len(err.strip().splitlines()) == 1, err
+    assert words in err and "Traceback" not in err
+    assert not (tmp_path / "r").exists()
 
 
-def test_bad_catalogue_bytes_and_names(tmp_path):
+def test_bad_catalogue_bytes_and_names(tmp_path, monkeypatch, capsys):
     nul = tmp_path / "nul.yml"
     nul.write_bytes(b"periods:\n  2024-H1:\x00\n")
+    monkeypatch.chdir(tmp_path)
     for catalog in (nul, tmp_path / ("x" * 300 + ".yml"), tmp_path):
-        res = _cli("report", "--catalog", str(catalog), cwd=tmp_path)
-        assert (
-            res.returncode == 1
-            and len(res.stderr.strip().splitlines()) == 1
-            and "Traceback" not in res.stderr
-        )
+        code = cli.main(["report", "--catalog", str(catalog)])
+        err = capsys.readouterr().err
+        assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    # and as a process: exit code 1, one line on stderr
+    res = _cli("report", "--catalog", str(nul), cwd=tmp_path)
+    assert res.returncode == 1 and len(res.stderr.strip().splitlines()) == 1, res.stderr
+    assert str(nul) in res.stderr and "Traceback" not in res.stderr
 
 
 def test_unknown_period_and_check_command(tmp_path):
