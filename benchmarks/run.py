@@ -20,9 +20,13 @@
    install`` with empty caches (it downloads about 120 packages), then ``make
    report`` in it, as whole processes.
 
+6. ``make test`` (full mode; ``--no-test`` skips it): in this checkout, one
+   uncounted run, ``--test-runs`` (2) warm runs and one warm run with
+   coverage off, whole processes, with every test's time from JUnit XML.
+
 ``--quick`` is a smoke run (one pair, up to 10 000 rows, small national
 sizes, no set-up; about 2 minutes on 2 cores) that writes its Markdown to a
-temporary file; the full run (``make bench``; roughly 6–15 minutes on 2
+temporary file; the full run (``make bench``; roughly 15–25 minutes on 2
 cores, a fresh install included) writes docs/benchmarks.md. Run it on an otherwise idle
 machine: the load averages are recorded with the results. This is a
 benchmark, not a test: nothing fails on time.
@@ -80,6 +84,7 @@ GOAL_MEMORY = 3.0  # peak memory ÷ read_csv's
 GOAL_FLAT = 1.5  # µs per row, largest vs smallest table
 GOAL_LINEAR = 1.5  # µs per row, national size vs a tenth of it
 GOAL_SETUP = 43.0  # seconds from a fresh clone to a first report: half of the 86 s of issue 13
+GOAL_TEST = 30.0  # seconds of a warm `make test`
 READER_SIZES = [1_000, 10_000, 100_000, 1_000_000]
 NATIONAL = [(14_500, 145), (145_000, 1_450)]
 NATIONAL_QUICK = [(1_500, 15), (14_500, 145)]
@@ -1422,6 +1427,134 @@ def render_setup(
     ]
 
 
+# --- 6. make test -------------------------------------------------------------------------------
+
+
+def _junit(path: Path) -> list[tuple[str, str, float]]:
+    """``(file, test, seconds)`` of every test in a JUnit XML file (setup, call and teardown)."""
+    import xml.etree.ElementTree as ET
+
+    out = []
+    for case in ET.parse(path).iter("testcase"):
+        parts = (case.get("classname") or "").split(".")  # tests.test_x[.TestClass], notebooks.nb.ipynb
+        if parts[-1] == "ipynb":
+            file = "/".join(parts[:-2] + [f"{parts[-2]}.ipynb"])
+        else:
+            file = "/".join(parts[:-1] if parts[-1].startswith("Test") else parts) + ".py"
+        out.append((file, case.get("name") or "", float(case.get("time") or 0)))
+    return out
+
+
+def bench_tests(runs: int, work: Path) -> dict:
+    """``make test`` as a user runs it, in this checkout: one uncounted run (it makes the shared
+    report builds and the bytecode when they are missing), ``runs`` counted warm runs, and one warm
+    run with coverage off (``--no-cov``), each with a JUnit XML file of every test's time."""
+    env = dict(os.environ)
+
+    def one(tag: str, extra: str = "") -> tuple[Proc, list]:
+        xml = work / f"tests-{tag}.xml"
+        env["PYTEST_ADDOPTS"] = f"{extra} --junitxml={xml}".strip()
+        proc = run_process(["make", "-C", str(ROOT), "test"], ROOT, env)
+        require(proc, f"make test ({tag})")
+        return proc, _junit(xml)
+
+    say("  make test (uncounted: makes what is missing) …")
+    first, _ = one("first")
+    warm, cases = [], []
+    for k in range(runs):
+        say(f"  make test ({k + 1} of {runs}) …")
+        proc, tests = one(f"warm{k}")
+        warm.append(proc)
+        cases.append(tests)
+    say("  make test without coverage (--no-cov) …")
+    nocov, nocov_cases = one("nocov", "--no-cov")
+    return {"first": first, "warm": warm, "cases": cases, "nocov": nocov, "nocov_cases": nocov_cases}
+
+
+def render_tests(t: dict | None, cores: int, why_not: str = "") -> list[str]:
+    out = ["## 6. `make test`", ""]
+    if t is None:
+        return out + [f"Not measured in this run: {why_not}.", ""]
+    warm = t["warm"]
+    wall = statistics.median(p.wall for p in warm)
+    cpu = statistics.median(p.cpu for p in warm)
+    k = min(range(len(warm)), key=lambda i: abs(warm[i].wall - wall))  # the run nearest the median
+    cases = t["cases"][k]
+    total = sum(c[2] for c in cases)
+    by_file: dict[str, float] = {}
+    for f, _, secs in cases:
+        by_file[f] = by_file.get(f, 0.0) + secs
+    files = sorted(by_file.items(), key=lambda kv: -kv[1])
+    slow = sorted(cases, key=lambda c: -c[2])
+    nocov = t["nocov"]
+    nocov_total = sum(c[2] for c in t["nocov_cases"])
+    rows = [
+        ["first run in this checkout (uncounted)", fmt(t["first"].wall), fmt(t["first"].cpu)],
+        *[[f"warm run {i + 1}", fmt(p.wall), fmt(p.cpu)] for i, p in enumerate(warm)],
+        ["**warm, median**", f"**{fmt(wall)}**", f"**{fmt(cpu)}**"],
+        ["warm, coverage off (`PYTEST_ADDOPTS=--no-cov`)", fmt(nocov.wall), fmt(nocov.cpu)],
+    ]
+    least = cpu / cores
+    out += [
+        "`make -C <this checkout> test` as a whole process (ruff, then pytest on "
+        f"{cores} workers with coverage, nbval and every browser and PDF test), {len(cases)} tests. *Warm*: "
+        "the shared report builds (`.pytest_cache/sofstat-builds/`) and bytecode already made by the run "
+        "before. CPU is user + system of make and every process under it (pytest's workers, kernels, "
+        "Chromium), from `os.wait4`. Each run writes a JUnit XML file (`PYTEST_ADDOPTS=--junitxml=…`), "
+        "which gives every test's time (set-up, call and tear-down).",
+        "",
+        *table(["Run", "Wall, s", "CPU, s"], rows),
+        "",
+        f"- Warm: {fmt(wall)} s: {verdict_seconds(wall, GOAL_TEST)}.",
+        f"- Why (from the runs above): the suite needs {fmt(cpu)} s of CPU; on {cores} cores that is at "
+        f"least {fmt(least)} s of wall time even if every core were busy all the time"
+        + (
+            f", already {fmt(least - GOAL_TEST)} s above the goal."
+            if least > GOAL_TEST
+            else f", within the goal; the rest is time the cores wait ({fmt(wall - least)} s)."
+        ),
+        f"- Coverage: without it the same suite took {fmt(nocov.wall)} s and {fmt(nocov.cpu)} s of CPU: "
+        f"measuring coverage (in pytest's workers and in every kernel and command the tests start) costs "
+        f"{fmt(cpu - nocov.cpu)} s of CPU ({pct(cpu - nocov.cpu, cpu)} of the suite's). The tests' own "
+        f"times add up to {fmt(total)} s with coverage and {fmt(nocov_total)} s without.",
+        f"- The tests' times add up to {fmt(total)} s; spread evenly over {cores} workers that is "
+        f"{fmt(total / cores)} s. The other {fmt(wall - total / cores)} s of the warm run are ruff, the "
+        "start of pytest and its workers (imports, collecting the tests, the builds' digest), combining "
+        "and reporting coverage, and the worker that finishes last (a file's tests stay in one worker).",
+        "",
+        f"Test files by their tests' time (the median warm run; together {fmt(total)} s):",
+        "",
+        *table(
+            ["File", "Tests", "Seconds", "Share"],
+            [
+                [f"`{f}`", str(sum(1 for c in cases if c[0] == f)), fmt(secs), pct(secs, total)]
+                for f, secs in files[:12]
+            ]
+            + (
+                [
+                    [
+                        f"{len(files) - 12} other files",
+                        str(sum(1 for c in cases if c[0] not in dict(files[:12]))),
+                        fmt(sum(v for _, v in files[12:])),
+                        pct(sum(v for _, v in files[12:]), total),
+                    ]
+                ]
+                if len(files) > 12
+                else []
+            ),
+        ),
+        "",
+        "The slowest tests:",
+        "",
+        *table(
+            ["Test", "Seconds"],
+            [[f"`{f}::{name[:90]}`", fmt(secs)] for f, name, secs in slow[:12]],
+        ),
+        "",
+    ]
+    return out
+
+
 # --- main -------------------------------------------------------------------------------------
 
 
@@ -1507,6 +1640,23 @@ def render(m: dict, args, sections: dict) -> str:
                 f"{len(res) - n_missed} of {len(res)} met; worst `{worst[0]}`: {verdict(w, GOAL_LINEAR)}",
             ]
         )
+    if sections.get("setup"):
+        st = sections["setup"]
+        goals.append(
+            [
+                "Fresh clone to a first report (`make install` + `make report`)",
+                f"≤ {GOAL_SETUP:g} s",
+                verdict_seconds(st["install"].wall + st["report1"].wall, GOAL_SETUP),
+            ]
+        )
+    if sections.get("tests"):
+        goals.append(
+            [
+                "`make test`, warm",
+                f"≤ {GOAL_TEST:g} s",
+                verdict_seconds(statistics.median(p.wall for p in sections["tests"]["warm"]), GOAL_TEST),
+            ]
+        )
     if goals:
         lines += ["## Goals", "", *table(["Goal", "Target", "Result"], goals, "lll"), ""]
     if sections.get("build"):
@@ -1519,6 +1669,16 @@ def render(m: dict, args, sections: dict) -> str:
         lines += render_national(sections["national"], args.national_runs)
     lines += render_setup(
         sections.get("setup"), args.setup, args.quick, sections.get("setup_failed"), m["chromium"]
+    )
+    lines += render_tests(
+        sections.get("tests"),
+        m["cores"],
+        sections.get("tests_failed")
+        or (
+            "this was a quick run"
+            if args.quick
+            else "`--no-test` was given (without it, `make test` runs 4 times)"
+        ),
     )
     skipped = [s for s in ("build", "readers", "national") if getattr(args, f"skip_{s}")]
     if skipped:
@@ -1550,6 +1710,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_false",
         help="skip section 5, a fresh clone's make install and make report (it downloads about 120 packages)",
     )
+    parser.add_argument(
+        "--no-test",
+        dest="test",
+        action="store_false",
+        help="skip section 6, make test in this checkout (an uncounted run, the warm runs, one without coverage)",
+    )
+    parser.add_argument("--test-runs", type=int, default=2, help="counted warm runs of make test (default 2)")
     parser.add_argument("--skip-build", action="store_true", help="skip sections 1 and 2")
     parser.add_argument("--skip-readers", action="store_true")
     parser.add_argument("--skip-national", action="store_true")
@@ -1568,6 +1735,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.pairs < 1 or args.reader_runs < 1 or args.national_runs < 1:
         parser.error("--pairs, --reader-runs and --national-runs must be at least 1")
     args.setup = args.setup and not q  # (a quick run never downloads)
+    args.test = args.test and not q
+    if args.test_runs < 1:
+        parser.error("--test-runs must be at least 1")
     if args.output is None:
         args.output = (Path(tempfile.gettempdir()) / "sofstat-benchmarks-quick.md") if q else DOC
 
@@ -1628,6 +1798,14 @@ def main(argv: list[str] | None = None) -> int:
             say(
                 "", *render_setup(sections.get("setup"), True, q, sections.get("setup_failed"), m["chromium"])
             )
+        if args.test:
+            say("", "6. make test in this checkout …")
+            try:
+                sections["tests"] = bench_tests(args.test_runs, work)
+            except SystemExit as exc:  # (a failing test: the other sections still stand)
+                sections["tests_failed"] = f"it failed: {exc}"
+                say(f"  not measured: {exc}")
+            say("", *render_tests(sections.get("tests"), m["cores"], sections.get("tests_failed", "")))
     text = render(m, args, sections)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text + "\n", encoding="utf-8")

@@ -887,6 +887,9 @@ def _setup() -> tuple[dict[str, Target], Path]:
 
 
 def _worker(conn, seed: int) -> None:
+    # A forked worker inherits the parent's coverage tracer but never saves its data (it leaves
+    # by os._exit), so under `make test` it would only pay for tracing every line: stop it.
+    sys.settrace(None)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     targets, _ = _setup()
     folder = Path(tempfile.mkdtemp(prefix="sofstat-fuzz-w-"))
