@@ -25,7 +25,7 @@
    coverage off, whole processes, with every test's time from JUnit XML.
 
 ``--quick`` is a smoke run (one pair, up to 10 000 rows, small national
-sizes, no set-up; about 2 minutes on 2 cores) that writes its Markdown to a
+sizes, no set-up, no `make test`; about 2 minutes on 2 cores) that writes its Markdown to a
 temporary file; the full run (``make bench``; roughly 15–25 minutes on 2
 cores, a fresh install included) writes docs/benchmarks.md. Run it on an otherwise idle
 machine: the load averages are recorded with the results. This is a

@@ -225,3 +225,42 @@ def test_a_shared_build_is_read_again_only_as_its_manifest_lists_it(baseline_rep
     assert _done(copy) is not None
     (copy / "complete.json").write_text('{"report": "2024', encoding="utf-8")  # cut off mid-write
     assert _done(copy) is None
+
+
+def test_make_bench_reads_every_tests_time_and_sums_it_per_file(tmp_path):
+    """Section 6 of make bench: JUnit XML to (file, test, seconds), and the arithmetic of its why."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import run as bench
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    xml = tmp_path / "j.xml"
+    xml.write_text(
+        '<testsuites><testsuite name="pytest">'
+        '<testcase classname="tests.test_a" name="test_x" time="3.5"/>'
+        '<testcase classname="tests.test_a.TestGroup" name="test_y" time="0.5"/>'
+        '<testcase classname="notebooks.00_sammanfattning.ipynb" name="Cell 1" time="2.0"/>'
+        "</testsuite></testsuites>",
+        encoding="utf-8",
+    )
+    cases = bench._junit(xml)
+    assert cases == [
+        ("tests/test_a.py", "test_x", 3.5),
+        ("tests/test_a.py", "test_y", 0.5),
+        ("notebooks/00_sammanfattning.ipynb", "Cell 1", 2.0),
+    ]
+
+    def proc(wall, cpu):
+        return bench.Proc(["make", "test"], wall, cpu, 0, "", "")
+
+    runs = {"first": proc(90, 150), "warm": [proc(40, 70), proc(44, 66), proc(42, 68)]}
+    runs |= {"cases": [cases] * 3, "nocov": proc(30, 50), "nocov_cases": cases[:1]}
+    text = "\n".join(bench.render_tests(runs, 2, ""))
+    assert "| **warm, median** | **42.00** | **68.00** |" in text
+    assert "**missed** by 12.00 s (42.00 s against ≤ 30 s)" in text
+    assert "at least 34.00 s of wall time" in text and "already 4.00 s above the goal" in text
+    assert "costs 18.00 s of CPU (26 % of the suite's)" in text
+    assert "| `tests/test_a.py` | 2 | 4.00 | 67 % |" in text
+    assert "The other 39.00 s of the warm run" in text  # 42 - 6 / 2
