@@ -20,6 +20,8 @@ from pathlib import Path
 
 import nbformat
 import papermill as pm
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
 from papermill.exceptions import PapermillExecutionError
 
 from .. import config
@@ -84,9 +86,142 @@ class Job:
     cwd: Path
 
 
-def execute(job: Job) -> str | None:
-    """Run one notebook with papermill; return None, or what went wrong in one line."""
+# Run in a kernel before each notebook but its first (compiled and run in a namespace of its
+# own, so that it leaves no name behind): the kernel is then as a new one would be for the
+# notebook's code. The first run only records the new kernel's warning filters.
+_FRESH = r"""
+import os, sys, warnings
+ip = get_ipython()
+state = sys.__dict__.get("_sofstat_fresh_kernel")
+if state is None:
+    sys._sofstat_fresh_kernel = {
+        "filters": list(warnings.filters),
+        "ns": dict(ip.user_ns),
+        "hidden": dict(ip.user_ns_hidden),
+    }
+else:
+    ip.reset(new_session=True)  # the user's names, Out, _, the execution count back to 1
+    for ns, new in ((ip.user_ns, state["ns"]), (ip.user_ns_hidden, state["hidden"])):
+        for name, value in new.items():  # what reset leaves out: _, __, ___, __doc__, __spec__ ...
+            ns.setdefault(name, value)
+    warnings.filters[:] = state["filters"]
+    warnings._filters_mutated()  # warnings shown once per place are shown again
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # (deprecated options warn when they are reset)
+        if "matplotlib" in sys.modules:  # rcParams as at import (the backend stays)
+            mpl = sys.modules["matplotlib"]
+            mpl.rcParams.update({k: v for k, v in mpl.rcParamsOrig.items() if k != "backend"})
+        if "pandas" in sys.modules:
+            sys.modules["pandas"].reset_option("all")
+os.chdir(CWD)
+"""
+
+
+class Kernel:
+    """One kernel in which a worker runs its notebooks, one after another.
+
+    Starting a kernel and importing pandas, matplotlib and sofstat in it cost
+    about a second of CPU each time; a worker pays that once, not once per
+    notebook. Before every notebook but the first, the kernel is put back as a
+    new one would be for a notebook: its user namespace and history cleared,
+    the execution count back to 1, the warning filters and the "shown once"
+    registries reset, every figure closed, Matplotlib's rcParams and pandas'
+    options back to their defaults, the working folder set. What stays is what
+    a notebook cannot see: imported modules and their caches. The executed
+    notebooks are the same bytes as with a kernel per notebook (a test builds
+    both ways and compares). A kernel that died, or whose notebook failed, is
+    replaced by a new one.
+    """
+
+    def __init__(self, cwd: Path) -> None:
+        self.cwd = cwd
+        self.km: AsyncKernelManager | None = None
+        self.clients: list = []
+        self.ready = False
+
+    def start(self) -> None:
+        """Start the kernel process (returns once it is started, not ready)."""
+        km = _TrackedKernelManager(kernel_name="python3", clients=self.clients)
+        # as nbclient starts its kernels: the kernel's IPython history in memory
+        run_sync(km.start_kernel)(cwd=str(self.cwd), extra_arguments=["--HistoryManager.hist_file=:memory:"])
+        self.km, self.ready = km, False
+
+    def prepare(self, cwd: Path) -> AsyncKernelManager:
+        """The kernel, alive and as new for the next notebook, working in ``cwd``."""
+        if self.km is None or not run_sync(self.km.is_alive)():
+            self.shutdown()
+            self.start()
+        run_sync(self._run)(_FRESH.replace("CWD", repr(str(cwd))))
+        return self.km
+
+    async def _run(self, code: str) -> None:
+        kc = self.km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=60)
+            reply = await kc.execute_interactive(
+                f"exec(compile({code!r}, '<sofstat>', 'exec'), {{'get_ipython': get_ipython}})",
+                silent=True,
+                store_history=False,
+                timeout=60,
+                output_hook=lambda msg: None,
+            )
+        finally:
+            kc.stop_channels()
+            self.clients.remove(kc)
+        if reply["content"]["status"] != "ok":
+            raise ReportError(f"could not prepare a kernel: {reply['content'].get('evalue', '')}")
+
+    def after(self) -> None:
+        """Close the clients the last notebook opened (nbclient leaves them to the kernel's owner)."""
+        for kc in self.clients:
+            with contextlib.suppress(Exception):
+                kc.stop_channels()
+        self.clients.clear()
+
+    def shutdown(self) -> None:
+        """Stop the kernel at once (its notebooks are written by then)."""
+        self.after()
+        if self.km is not None:
+            with contextlib.suppress(Exception):
+                run_sync(self.km.shutdown_kernel)(now=True)
+            self.km = None
+
+
+class _TrackedKernelManager(AsyncKernelManager):
+    """A kernel manager that remembers the clients it made, so that they can be closed."""
+
+    def __init__(self, clients: list, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._clients = clients
+
+    def client(self, **kwargs):
+        kc = super().client(**kwargs)
+        self._clients.append(kc)
+        return kc
+
+
+def execute(job: Job, kernel: Kernel | None = None) -> str | None:
+    """Run one notebook with papermill (in ``kernel``, or in a kernel of its own);
+    return None, or what went wrong in one line. A shared kernel whose notebook
+    failed is shut down (the next notebook gets a new one)."""
+    err = _execute(job, kernel)
+    if kernel is not None:
+        kernel.after()
+        if err is not None:
+            kernel.shutdown()
+    if err is not None:
+        return err
+    nb = nbformat.read(job.output, as_version=4)
+    nbformat.write(normalise_notebook(nb), job.output)
+    return None
+
+
+def _execute(job: Job, kernel: Kernel | None) -> str | None:
     try:
+        shared = {"km": kernel.prepare(job.cwd)} if kernel is not None else {}
         pm.execute_notebook(
             str(job.notebook),
             str(job.output),
@@ -99,6 +234,7 @@ def execute(job: Job) -> str | None:
             record_timing=False,
             request_save_on_cell_execute=False,
             shutdown_kernel="immediate",
+            **shared,
         )
     except PapermillExecutionError as exc:
         first = (exc.source or "").strip().splitlines()[:1]
@@ -109,8 +245,6 @@ def execute(job: Job) -> str | None:
         )
     except Exception as exc:  # kernel died, bad parameters, ...
         return f"notebook {job.notebook.name} failed: {type(exc).__name__}: {' '.join(str(exc).split())}"
-    nb = nbformat.read(job.output, as_version=4)
-    nbformat.write(normalise_notebook(nb), job.output)
     return None
 
 
@@ -140,6 +274,10 @@ def run_notebooks(
     """Run the jobs, ``workers`` at a time, longest first; print one line per
     notebook as it finishes; return the error descriptions (sorted).
 
+    Each worker runs its notebooks one after another in one kernel of its own
+    (see :class:`Kernel`), started when it takes its first notebook and shut
+    down at once when the last has run.
+
     With ``stop_on_failure``, the first failure stops the notebooks that have
     not started yet (a build fails anyway, and says why sooner); those running
     finish, so the errors are those of the notebooks that ran. Without it,
@@ -151,28 +289,38 @@ def run_notebooks(
     started = time.perf_counter()
     order = sorted(jobs, key=lambda j: -j.notebook.stat().st_size)  # big notebooks take longest
     failed = threading.Event()
+    local, kernels, lock = threading.local(), [], threading.Lock()
 
     def run(job: Job) -> str | None | bool:
         if failed.is_set():  # (checked by the worker itself, before it starts the next notebook)
             return False
-        err = execute(job)
+        kernel = getattr(local, "kernel", None)
+        if kernel is None:  # this worker's kernel, for every notebook it runs
+            kernel = local.kernel = Kernel(job.cwd)
+            with lock:
+                kernels.append(kernel)
+        err = execute(job, kernel)
         if err and stop_on_failure:
             failed.set()
         return err
 
-    with cf.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {pool.submit(run, job): job for job in order}
-        if on_last is not None and len(order) == 1:
-            on_last()
-        for done, fut in enumerate(cf.as_completed(futures), start=1):
-            job, err = futures[fut], fut.result()
-            if err is False:
-                log(f"  {job.notebook.name:<36} not run (a notebook failed)")
-                continue
-            took = time.perf_counter() - started
-            log(f"  {job.notebook.name:<36} {'failed' if err else 'done'} after {took:5.1f} s")
-            if err:
-                errors.append(err)
-            elif on_last is not None and done == len(order) - 1 and not failed.is_set():
+    try:
+        with cf.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            futures = {pool.submit(run, job): job for job in order}
+            if on_last is not None and len(order) == 1:
                 on_last()
+            for done, fut in enumerate(cf.as_completed(futures), start=1):
+                job, err = futures[fut], fut.result()
+                if err is False:
+                    log(f"  {job.notebook.name:<36} not run (a notebook failed)")
+                    continue
+                took = time.perf_counter() - started
+                log(f"  {job.notebook.name:<36} {'failed' if err else 'done'} after {took:5.1f} s")
+                if err:
+                    errors.append(err)
+                elif on_last is not None and done == len(order) - 1 and not failed.is_set():
+                    on_last()
+    finally:
+        for kernel in kernels:
+            kernel.shutdown()
     return sorted(errors)

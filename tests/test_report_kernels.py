@@ -1,0 +1,122 @@
+"""The report's notebooks share a kernel per worker: each notebook must see the kernel as a new one.
+
+The executed notebooks of a build (two kernels, each running notebooks one after another) are
+compared with the same notebooks run each in a kernel of its own, and small notebooks check that
+nothing a notebook sets (names, warning filters, Matplotlib's rcParams, pandas' options, figures,
+the working folder, the execution count) reaches the next one.
+"""
+
+import concurrent.futures as cf
+import os
+from pathlib import Path
+
+import nbformat
+from conftest import SYNTHETIC_CATALOG
+
+from sofstat.readers.catalog import load_catalog
+from sofstat.report import notebooks as nbs
+from sofstat.report.build import notebook_parameters
+
+
+def _notebook(path: Path, *cells: str) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+    nbformat.write(nb, path)
+    return path
+
+
+def _outputs(path: Path) -> list[str]:
+    """Every cell's text output and its execution count, of an executed notebook."""
+    nb = nbformat.read(path, as_version=4)
+    return [
+        f"{c.execution_count}:"
+        + "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in c.outputs)
+        for c in nb.cells
+    ]
+
+
+def test_shared_kernel_builds_the_same_notebooks_as_a_kernel_each(tmp_path, synthetic_report):
+    """Every executed notebook of the shared build, byte for byte, as from a new kernel of its own."""
+    cat = load_catalog(SYNTHETIC_CATALOG)
+    offered = notebook_parameters(cat, cat.find("2024-H2"))
+    jobs = []
+    for nb in nbs.report_notebooks():
+        declared = nbs.declared_parameters(nb)
+        work = tmp_path / nb.stem
+        work.mkdir()
+        params = {k: v for k, v in offered.items() if k in declared}
+        jobs.append(nbs.Job(nb, work / nb.name, params, work))
+    with cf.ThreadPoolExecutor(2) as pool:  # each in a kernel of its own (no `kernel`)
+        assert list(pool.map(nbs.execute, jobs)) == [None] * len(jobs)
+    assert len(jobs) >= 5
+    for job in jobs:
+        assert job.output.read_bytes() == (synthetic_report / job.notebook.name).read_bytes(), (
+            job.notebook.name
+        )
+
+
+def test_a_notebook_sees_nothing_of_the_one_before(tmp_path):
+    """One worker, one kernel: the second notebook finds the kernel as new."""
+    first, second = tmp_path / "work1", tmp_path / "work2"
+    first.mkdir()
+    second.mkdir()
+    a = _notebook(
+        tmp_path / "00_a.ipynb",
+        "import warnings, os, pandas as pd, matplotlib as mpl, matplotlib.pyplot as plt\n"
+        "left_behind = 1\n"
+        "warnings.simplefilter('ignore')\n"
+        "mpl.rcParams['font.size'] = 31\n"
+        "pd.set_option('display.max_rows', 3)\n"
+        "fig = plt.figure()\n"
+        "os.chdir('/')\n"
+        "print(os.getcwd() != '/')" + "  # " + "x" * 500,
+        # (the largest notebook runs first)
+        "warnings.warn('shown', UserWarning)",
+    )
+    b = _notebook(
+        tmp_path / "01_b.ipynb",
+        "import os, warnings, pandas as pd, matplotlib as mpl, matplotlib.pyplot as plt\n"
+        "print('left_behind' in globals(), 'fig' in globals(), len(plt.get_fignums()))\n"
+        "print(mpl.rcParams['font.size'], pd.get_option('display.max_rows'))\n"
+        f"print(os.getcwd() == {str(second)!r})",
+        "warnings.warn('shown', UserWarning)",
+        "print(Out, _)",
+    )
+    jobs = [nbs.Job(a, first / a.name, {}, first), nbs.Job(b, second / b.name, {}, second)]
+    assert nbs.run_notebooks(jobs, 1, lambda *_: None) == []
+    # the first ran in '/', showed its open figure and ignored warnings
+    assert _outputs(first / a.name) == ["1:False\n<Figure size 640x480 with 0 Axes>", "2:"]
+    out = _outputs(second / b.name)
+    assert out[0] == "1:False False 0\n10.0 60\nTrue\n" and out[2] == "3:{} \n"
+    shown = nbformat.read(second / b.name, as_version=4).cells[1].outputs  # the warning filters too
+    assert [o.get("name") for o in shown] == ["stderr"] and "UserWarning: shown" in shown[0]["text"]
+
+
+def test_a_dead_kernel_or_a_failed_notebook_gets_a_new_kernel(tmp_path):
+    """A notebook that kills its kernel, or fails, does not take the next one with it."""
+    pid = "import os\nprint(os.getpid())"
+    paths = [
+        _notebook(tmp_path / "00_dies.ipynb", pid + "  # " + "x" * 600, "os._exit(3)"),
+        _notebook(tmp_path / "01_fails.ipynb", pid + "  # " + "x" * 300, "raise ValueError('trasig')"),
+        _notebook(tmp_path / "02_ok.ipynb", pid, "print(1 + 1)"),
+    ]
+    jobs = [nbs.Job(p, tmp_path / "out" / p.name, {}, tmp_path) for p in paths]
+    (tmp_path / "out").mkdir()
+    errors = nbs.run_notebooks(jobs, 1, lambda *_: None, stop_on_failure=False)
+    assert len(errors) == 2
+    assert errors[0].startswith("notebook 00_dies.ipynb failed")
+    assert "01_fails.ipynb failed in cell 1" in errors[1] and "ValueError: trasig" in errors[1]
+    ok = nbformat.read(tmp_path / "out" / "02_ok.ipynb", as_version=4)
+    assert ok.cells[1].outputs[0]["text"] == "2\n"
+    pids = [  # (papermill puts a Markdown cell on top of a failed notebook)
+        int(
+            next(
+                c
+                for c in nbformat.read(tmp_path / "out" / p.name, as_version=4).cells
+                if c.cell_type == "code"
+            ).outputs[0]["text"]
+        )
+        for p in paths[1:]
+    ]
+    assert pids[0] != pids[1] and os.getpid() not in pids  # the failed notebook's kernel was replaced
