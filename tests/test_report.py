@@ -16,6 +16,7 @@ from conftest import SYNTHETIC, SYNTHETIC_CATALOG, _build
 
 import sofstat
 from sofstat.errors import ReportError
+from sofstat.report import notebooks as nbs
 from sofstat.report.pdf import chromium, print_pdf
 
 NOTEBOOKS = [
@@ -97,8 +98,19 @@ def test_source_date_epoch_fixes_the_build_time(tmp_path, monkeypatch):
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
 
-def test_builds_are_byte_identical(tmp_path_factory, synthetic_report):
+def test_builds_are_byte_identical(tmp_path_factory, monkeypatch, synthetic_report):
+    """A second build, its notebooks each in a kernel of its own, is the same bytes as the shared
+    build, whose notebooks shared a kernel per worker (each kernel put back as new between them)."""
+    run = nbs.run_notebooks
+    kernels_each: list[bool] = []
+
+    def kernel_each(*args, **kwargs):
+        kernels_each.append(True)
+        return run(*args, **kwargs, share_kernels=False)
+
+    monkeypatch.setattr(nbs, "run_notebooks", kernel_each)
     again = _build(tmp_path_factory, "again", "2024-H2", SYNTHETIC_CATALOG, pdf=False)
+    assert kernels_each == [True]
     a, b = synthetic_report, again
     skip = {"build.log", "rapport.pdf"}
     assert [f for f in _files(a) if f not in skip] == [f for f in _files(b) if f not in skip]

@@ -1,21 +1,17 @@
 """The report's notebooks share a kernel per worker: each notebook must see the kernel as a new one.
 
-The executed notebooks of a build (two kernels, each running notebooks one after another) are
-compared with the same notebooks run each in a kernel of its own, and small notebooks check that
-nothing a notebook sets (names, warning filters, Matplotlib's rcParams, pandas' options, figures,
-the working folder, the execution count) reaches the next one.
+tests/test_report.py::test_builds_are_byte_identical compares a build whose notebooks each had a
+kernel of their own with the shared build (two kernels, each running notebooks one after another).
+Here small notebooks check that nothing a notebook sets (names, warning filters, Matplotlib's
+rcParams, pandas' options, figures, the working folder, the execution count) reaches the next one.
 """
 
-import concurrent.futures as cf
 import os
 from pathlib import Path
 
 import nbformat
-from conftest import SYNTHETIC_CATALOG
 
-from sofstat.readers.catalog import load_catalog
 from sofstat.report import notebooks as nbs
-from sofstat.report.build import notebook_parameters
 
 
 def _notebook(path: Path, *cells: str) -> Path:
@@ -34,26 +30,6 @@ def _outputs(path: Path) -> list[str]:
         + "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in c.outputs)
         for c in nb.cells
     ]
-
-
-def test_shared_kernel_builds_the_same_notebooks_as_a_kernel_each(tmp_path, synthetic_report):
-    """Every executed notebook of the shared build, byte for byte, as from a new kernel of its own."""
-    cat = load_catalog(SYNTHETIC_CATALOG)
-    offered = notebook_parameters(cat, cat.find("2024-H2"))
-    jobs = []
-    for nb in nbs.report_notebooks():
-        declared = nbs.declared_parameters(nb)
-        work = tmp_path / nb.stem
-        work.mkdir()
-        params = {k: v for k, v in offered.items() if k in declared}
-        jobs.append(nbs.Job(nb, work / nb.name, params, work))
-    with cf.ThreadPoolExecutor(2) as pool:  # each in a kernel of its own (no `kernel`)
-        assert list(pool.map(nbs.execute, jobs)) == [None] * len(jobs)
-    assert len(jobs) >= 5
-    for job in jobs:
-        assert job.output.read_bytes() == (synthetic_report / job.notebook.name).read_bytes(), (
-            job.notebook.name
-        )
 
 
 def test_a_notebook_sees_nothing_of_the_one_before(tmp_path):

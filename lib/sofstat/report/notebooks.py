@@ -269,14 +269,21 @@ def stderr_to(path: Path | None):
 
 
 def run_notebooks(
-    jobs: list[Job], workers: int = 1, log=print, on_last=None, stop_on_failure: bool = True
+    jobs: list[Job],
+    workers: int = 1,
+    log=print,
+    on_last=None,
+    stop_on_failure: bool = True,
+    share_kernels: bool = True,
 ) -> list[str]:
     """Run the jobs, ``workers`` at a time, longest first; print one line per
     notebook as it finishes; return the error descriptions (sorted).
 
     Each worker runs its notebooks one after another in one kernel of its own
     (see :class:`Kernel`), started when it takes its first notebook and shut
-    down at once when the last has run.
+    down at once when the last has run; with ``share_kernels=False``, every
+    notebook runs in a kernel of its own (papermill's way: slower, and the same
+    executed notebooks).
 
     With ``stop_on_failure``, the first failure stops the notebooks that have
     not started yet (a build fails anyway, and says why sooner); those running
@@ -295,7 +302,7 @@ def run_notebooks(
         if failed.is_set():  # (checked by the worker itself, before it starts the next notebook)
             return False
         kernel = getattr(local, "kernel", None)
-        if kernel is None:  # this worker's kernel, for every notebook it runs
+        if kernel is None and share_kernels:  # this worker's kernel, for every notebook it runs
             kernel = local.kernel = Kernel(job.cwd)
             with lock:
                 kernels.append(kernel)
