@@ -40,6 +40,8 @@ def test_pdf_pages(baseline_report, tmp_path):
     assert info["Title"].strip() == "Uppföljning av programmet för att stärka enhetscheferna – 2024-H1"
     data = pdf.read_bytes()
     assert b"/Outlines" in data and b"/Lang (sv)" in data
+    # every figure is SVG: none may reach the PDF as a picture (Chromium rasterises pattern fills)
+    assert b"/Subtype /Image" not in data
     subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / "p")], check=True)
     images = sorted(tmp_path.glob("p-*.png"))
     assert len(images) == pages

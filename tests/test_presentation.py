@@ -245,6 +245,63 @@ def test_trend_chart_draws_no_line_across_non_comparable_periods(synthetic):
     chart.figure.clf()
 
 
+def _svg_paths(svg: str) -> list[dict[str, str]]:
+    import re
+
+    return [dict(re.findall(r'([\w:-]+)="([^"]*)"', tag)) for tag in re.findall(r"<path\b[^>]*>", svg, re.S)]
+
+
+def _points(d: str) -> list[tuple[float, float]]:
+    import re
+
+    nums = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", d)]
+    return list(zip(nums[0::2], nums[1::2], strict=True))
+
+
+def test_svg_hatches_are_clipped_lines_not_patterns(tmp_path):
+    """Chromium prints an SVG pattern fill as a picture: the charts' hatches are lines, each tile
+    the pattern's own lines moved by whole tiles, covering the shape and clipped to it."""
+    import matplotlib.pyplot as plt
+    from matplotlib.hatch import get_path
+
+    from sofstat.present.charts import Chart, save
+
+    charts.setup()
+    fig, ax = plt.subplots(figsize=(4, 3))
+    ax.barh([0, 1], [3, 5], color=["#e69f00", "#0072b2"], hatch="//", edgecolor="white")
+    ax.fill_between([0, 1, 2], [0, 1, 0], [1, 2, 1], hatch="x", facecolor="none", edgecolor="#444444")
+    chart = Chart("hatch", fig, "")
+    _, paths = save(chart, tmp_path / "a")
+    svg = paths[1].read_text(encoding="utf-8")
+    assert "<pattern" not in svg and "url(#h" not in svg
+    save(chart, tmp_path / "b")
+    assert (tmp_path / "b.svg").read_bytes() == paths[1].read_bytes()  # deterministic
+    plt.close(fig)
+
+    elements = _svg_paths(svg)
+    clips = dict(__import__("re").findall(r'<clipPath id="(k[^"]+)">\s*<path d="([^"]+)"', svg))
+    hatched = [e for e in elements if e.get("clip-path", "").startswith("url(#k")]
+    assert len(hatched) == 3  # two bars and one band
+    size = 72
+    for line in hatched:
+        shape = _points(clips[line["clip-path"][5:-1]])
+        xs, ys = [x for x, _ in shape], [y for _, y in shape]
+        pts = _points(line["d"])
+        # the tiles cover the shape's extent ...
+        assert min(x for x, _ in pts) <= min(xs) and max(x for x, _ in pts) >= max(xs)
+        assert min(y for _, y in pts) <= min(ys) and max(y for _, y in pts) >= max(ys)
+        # ... and each is the pattern's tile, moved by a whole number of tiles
+        pattern = "//" if "stroke: #ffffff" in line["style"] else "x"
+        tile = get_path(pattern, 6)
+        own = {(round(x * size, 3), round(size - y * size, 3)) for x, y in tile.vertices}
+        assert {(round(x % size, 3), round(y % size, 3)) for x, y in pts} <= own | {
+            (round(x % size, 3), round(y % size, 3)) for x, y in own
+        }
+    # the bars keep their colours as fills of their own
+    fills = {e["style"].split("fill: ")[1].split(";")[0] for e in elements if "fill: #" in e.get("style", "")}
+    assert {"#e69f00", "#0072b2"} <= fills
+
+
 # --- programme -------------------------------------------------------------------------
 
 

@@ -44,6 +44,8 @@ MIN_SPAN = {Kind.SHARE: 20.0, Kind.SURVEY: 20.0, Kind.RATE: 2.0, Kind.COUNT: 4.0
 #: savefig options: no software version or date inside (byte-identical files).
 PNG_OPTIONS = {"metadata": {"Software": None}, "dpi": 100}
 SVG_OPTIONS = {"metadata": {"Date": None, "Creator": None}}
+#: Hatches as vector lines, not pattern fills (which Chromium's PDF printer turns into pictures).
+SVG_BACKEND = "module://sofstat.present.charts.svg"
 _VERDICT_MARK = {  # marker, words: shape and text, not colour alone
     Verdict.RIGHT_WAY.value: ("^", "rätt håll", GREEN),
     Verdict.WRONG_WAY.value: ("v", "fel håll", RED),
@@ -106,7 +108,7 @@ def save(chart: Chart, stem: Path) -> tuple[bytes, list[Path]]:
     stem.parent.mkdir(parents=True, exist_ok=True)
     png = png_bytes(chart)
     stem.with_suffix(".png").write_bytes(png)
-    chart.figure.savefig(stem.with_suffix(".svg"), format="svg", **SVG_OPTIONS)
+    chart.figure.savefig(stem.with_suffix(".svg"), format="svg", backend=SVG_BACKEND, **SVG_OPTIONS)
     return png, [stem.with_suffix(".png"), stem.with_suffix(".svg")]
 
 
