@@ -6,19 +6,23 @@ does (``sofstat.cli.main``), after wrapping, not changing, the stage
 functions the build calls (each wrapper only reads the clock and the
 process's CPU counters around the call):
 
-- the import of ``sofstat.report`` (papermill, nbformat, …), timed with
-  ``time.perf_counter`` around the import;
-- ``sofstat.report.build``: ``load_catalog``, ``_validate`` (reads and checks
-  every input, in the main thread while the kernels run), ``_inputs`` (the
-  inputs' hashes), ``build_page``, ``print_pdf``, ``write_manifest``;
+- the import of ``sofstat.report``, timed with ``time.perf_counter`` around
+  the import;
+- ``sofstat.report.build``: ``load_catalog``, ``start_kernels`` and
+  ``_heavy_imports`` (where the library has them: the kernels launched before
+  papermill and the rest are imported), ``_validate`` (reads and checks every
+  input, in the main thread while the kernels run), ``_inputs`` (the inputs'
+  hashes), ``build_page`` (in ``build`` or in ``page``), ``print_pdf``,
+  ``write_manifest``;
 - ``sofstat.report.pdf``: ``print_pdf`` and, where the library has it, the
   ``Printer`` that starts Chromium early (``__init__``, ``print``, ``close``);
   whatever of these the library does not have is listed as absent;
 - ``sofstat.report.notebooks.run_notebooks`` and, per notebook,
   ``execute`` and ``papermill.execute_notebook`` inside it, with every cell's
   start and end (``PapermillNotebookClient.execute_cell``);
-- ``sofstat.report.workbook``: its import (openpyxl and pandas, deferred by
-  the build until after the kernels) and ``build_workbook``;
+- the imports of papermill, ``sofstat.report.notebooks``, ``page`` and
+  ``workbook`` when the build imports them late (patched then, not imported
+  early by this script); ``build_workbook``;
 - ``sofstat.report.publish.publish``.
 
 ``python benchmarks/stages.py floor --json OUT.json -- FLOOR_DIR --output-dir D --jobs 2``
@@ -177,8 +181,9 @@ class _AfterImport(importlib.abc.MetaPathFinder):
         return spec
 
 
-def patch_papermill(rec: Recorder) -> None:
-    import papermill
+def patch_papermill(rec: Recorder, papermill=None) -> None:
+    if papermill is None:
+        import papermill
     from papermill.clientwrap import PapermillNotebookClient
 
     papermill.execute_notebook = rec.wrap_papermill(papermill.execute_notebook)
@@ -188,10 +193,17 @@ def patch_papermill(rec: Recorder) -> None:
 #: Stage functions wrapped where the library has them: (module, attribute, label).
 FUNCTIONS = [
     ("sofstat.report.build", "load_catalog", "load_catalog (the catalogue)"),
+    ("sofstat.report.build", "start_kernels", "start_kernels (launches the kernels, does not wait)"),
+    (
+        "sofstat.report.build",
+        "_heavy_imports",
+        "_heavy_imports (papermill, nbformat, the page, while the kernels start)",
+    ),
     ("sofstat.report.build", "_validate", "_validate (reads and checks every input)"),
     ("sofstat.report.notebooks", "run_notebooks", "run_notebooks (the kernels)"),
     ("sofstat.report.build", "_inputs", "_inputs (hashes of the inputs)"),
     ("sofstat.report.build", "build_page", "build_page (index.html)"),
+    ("sofstat.report.page", "build_page", "build_page (index.html)"),
     ("sofstat.report.build", "print_pdf", "print_pdf (Chromium, one command)"),
     ("sofstat.report.pdf", "print_pdf", "print_pdf (Chromium, one command)"),
     ("sofstat.report.build", "write_manifest", "write_manifest (git, hashes)"),
@@ -203,6 +215,36 @@ METHODS = [
     ("sofstat.report.pdf", "Printer", "print", "Printer.print (rapport.pdf)"),
     ("sofstat.report.pdf", "Printer", "close", "Printer.close (stops Chromium)"),
 ]
+#: Modules the build may import late (after its kernels have started): patched, and their
+#: import timed, when they are imported, so that the wrapper does not import them early.
+LATE = ("papermill", "sofstat.report.notebooks", "sofstat.report.page", "sofstat.report.workbook")
+
+
+def _patch_module(rec: Recorder, name: str, module) -> None:
+    """Wrap what :data:`FUNCTIONS`, :data:`METHODS` name in ``module``; note what it lacks."""
+    if name == "papermill":
+        patch_papermill(rec, module)
+    if name == "sofstat.report.notebooks":
+        module.execute = rec.wrap_execute(module.execute)
+    if name == "sofstat.report.workbook":
+        rec.labels["build_workbook"] = "build_workbook (tables.xlsx)"
+        module.build_workbook = rec.wrap("build_workbook", module.build_workbook)
+    for module_name, attr, label in FUNCTIONS:
+        if module_name != name:
+            continue
+        fn = getattr(module, attr, None)
+        if callable(fn):
+            rec.labels[attr] = label
+            setattr(module, attr, rec.wrap(attr, fn))
+    for module_name, cls_name, attr, label in METHODS:
+        if module_name != name:
+            continue
+        cls = getattr(module, cls_name, None)
+        fn = getattr(cls, attr, None) if cls else None
+        if callable(fn):
+            key = f"{cls_name}.{attr}"
+            rec.labels[key] = label
+            setattr(cls, attr, rec.wrap(key, fn))
 
 
 def run_report(argv: list[str], rec: Recorder) -> int:
@@ -211,44 +253,25 @@ def run_report(argv: list[str], rec: Recorder) -> int:
 
     rec.span("import sofstat.cli", t0, cpu0)
     t0, cpu0 = _now(), _cpu()
-    import sofstat.report  # noqa: F401 - what `sofstat report` imports first (papermill, nbformat, ...)
+    import sofstat.report  # noqa: F401 - what `sofstat report` imports first
 
     rec.span("import sofstat.report", t0, cpu0)
-    from sofstat.report import build, notebooks
+    from sofstat.report import build
 
-    patch_papermill(rec)
-    for module_name, attr, label in FUNCTIONS:
-        module = sys.modules.get(module_name)
-        fn = getattr(module, attr, None) if module else None
-        if callable(fn):
-            rec.labels[attr] = label
-            setattr(module, attr, rec.wrap(attr, fn))
-        else:
-            rec.absent.append(f"{module_name}.{attr}")
-    for module_name, cls_name, attr, label in METHODS:
-        cls = getattr(sys.modules.get(module_name), cls_name, None)
-        fn = getattr(cls, attr, None) if cls else None
-        if callable(fn):
-            key = f"{cls_name}.{attr}"
-            rec.labels[key] = label
-            setattr(cls, attr, rec.wrap(key, fn))
-        else:
-            rec.absent.append(f"{module_name}.{cls_name}.{attr}")
+    names = {m for m, *_ in FUNCTIONS} | {m for m, *_ in METHODS} | set(LATE)
+    for name in sorted(names):
+        if name in sys.modules:  # imported up front in this version of the library
+            _patch_module(rec, name, sys.modules[name])
+        else:  # imported by the build later: time that import too
+            sys.meta_path.insert(0, _AfterImport(name, rec, functools.partial(_patch_module, rec, name)))
     build.build_report = rec.wrap("build_report", build.build_report)
     sofstat.report.build_report = build.build_report  # what cli.main imports
-    notebooks.execute = rec.wrap_execute(notebooks.execute)
-
-    def patch_workbook(module):
-        rec.labels["build_workbook"] = "build_workbook (tables.xlsx)"
-        module.build_workbook = rec.wrap("build_workbook", module.build_workbook)
-
-    if "sofstat.report.workbook" in sys.modules:  # imported up front in this version of the library
-        patch_workbook(sys.modules["sofstat.report.workbook"])
-    else:  # imported by the build after the kernels: time that import too
-        sys.meta_path.insert(0, _AfterImport("sofstat.report.workbook", rec, patch_workbook))
     t0, cpu0 = _now(), _cpu()
     code = cli.main(["report", *argv])
     rec.span("cli.main", t0, cpu0)
+    # what no module of this version of the library has (where the build imported them)
+    rec.absent += [f"{m}.{a}" for m, a, _ in FUNCTIONS if a not in rec.labels]
+    rec.absent += [f"{m}.{c}.{a}" for m, c, a, _ in METHODS if f"{c}.{a}" not in rec.labels]
     return code
 
 

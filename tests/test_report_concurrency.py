@@ -114,20 +114,27 @@ def test_killed_build_leaves_the_previous_report(tmp_path, baseline_report):
     assert sorted(p.name for p in out.iterdir() if not p.name.endswith(".lock")) == ["2024-H1"]
 
 
-def test_report_module_imports_papermill_in_the_importing_thread():
+def test_report_module_imports_jupyter_client_and_not_pandas_or_papermill():
+    """``import sofstat.report`` takes jupyter_client into the importing thread (the kernels
+    start from it), and neither pandas nor papermill: the build imports those while its kernels
+    start, papermill under a lock so that builds in several threads do not race."""
     code = (
         "import sys, sofstat.report\n"
-        "print(all(m in sys.modules for m in ('papermill', 'nbclient', 'jupyter_client.manager')))\n"
-        "print('pandas' in sys.modules)"
+        "print('jupyter_client.manager' in sys.modules)\n"
+        "print(any(m in sys.modules for m in ('pandas', 'papermill', 'nbclient')))\n"
+        "from sofstat.report import build\n"
+        "nbs = build._heavy_imports()[0]\n"
+        "print(all(m in sys.modules for m in ('papermill', 'nbclient')), nbs.__name__)\n"
+        "print(build._IMPORT_LOCK.locked())\n"
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
-    assert res.stdout.split() == ["True", "False"]  # kernels start before the parent loads pandas
+    assert res.stdout.split() == ["True", "False", "True", "sofstat.report.notebooks", "False"], res.stderr
 
 
 THREADED_BUILDS = """
 import sys, threading
 from pathlib import Path
-import sofstat.report  # imports papermill and jupyter_client here, in the main thread
+import sofstat.report  # jupyter_client here, in the main thread; papermill in the first build, under a lock
 root, notebooks = Path(sys.argv[1]), Path(sys.argv[2])
 errors = []
 def build(k):

@@ -96,3 +96,22 @@ def test_a_dead_kernel_or_a_failed_notebook_gets_a_new_kernel(tmp_path):
         for p in paths[1:]
     ]
     assert pids[0] != pids[1] and os.getpid() not in pids  # the failed notebook's kernel was replaced
+
+
+def test_kernels_and_what_they_started_are_gone_when_the_notebooks_are_done(tmp_path):
+    """run_notebooks kills each kernel's process group and reaps it: no kernel, and no process
+    a notebook left running, outlives the build."""
+    child = "import os, subprocess\nkid = subprocess.Popen(['sleep', '300'])\nprint(os.getpid(), kid.pid)"
+    paths = [_notebook(tmp_path / f"0{i}_kid.ipynb", child + "  # " + "x" * (100 * i)) for i in range(3)]
+    jobs = [nbs.Job(p, tmp_path / "out" / p.name, {}, tmp_path) for p in paths]
+    (tmp_path / "out").mkdir()
+    assert nbs.run_notebooks(jobs, 2, lambda *_: None) == []
+    pids = {int(x) for p in paths for x in _outputs(tmp_path / "out" / p.name)[0].split(":")[1].split()}
+    assert len(pids) == 3 + 2  # two kernels (one per worker), three children
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        with open(f"/proc/{pid}/stat") as stat:  # a zombie of a process we did not start is gone too
+            assert stat.read().split(")")[-1].split()[0] == "Z", f"process {pid} still runs"

@@ -22,16 +22,16 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait as futures_wait
 from pathlib import Path
 
-import nbformat
-
 from .. import __version__, config
 from ..errors import CatalogError, InputError, ReportError
 from ..readers.catalog import ROLES, Catalog, Period, load_catalog
-from . import notebooks as nbs
 from . import publish
+from .kernels import report_notebooks, start_kernels
 from .manifest import built_at, sha256, write_manifest
-from .page import build_page, text
 from .pdf import MISSING_CHROMIUM, Printer, chromium
+
+# papermill, nbformat and the page's Markdown and YAML (about 0.3 s to import) are imported
+# by build_report once its kernels have started, while they start: see _heavy_imports.
 
 LOG_NAME = "build.log"
 
@@ -137,7 +137,13 @@ def build_report(
         publish.clean_stale(out_root, period.key)
         build = publish.new_build_dir(out_root, period.key)
         try:
-            notebooks = nbs.report_notebooks(notebooks_dir)
+            notebooks = report_notebooks(notebooks_dir)
+            n = max(1, min(workers or os.cpu_count() or 1, len(notebooks)))
+            # the kernels start first (their start-up is most of a notebook's wait), and this
+            # process imports papermill and the rest meanwhile, on the other core
+            kernels = start_kernels(n, build, build / LOG_NAME)
+            stack.callback(lambda: [kernel.shutdown() for kernel in kernels])  # (run_notebooks does too)
+            nbs, nbformat, build_page, text = _heavy_imports()
             offered = notebook_parameters(cat, period)
             jobs, used = [], {}
             for nb in notebooks:
@@ -145,10 +151,9 @@ def build_report(
                 params = {k: v for k, v in offered.items() if k in declared}
                 used[nb.name] = {**declared, **params}
                 jobs.append(nbs.Job(nb, build / nb.name, params, build))
-            n = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
             log(f"Building report {period.key} ({len(jobs)} notebooks, {n} at a time) into {final}")
             with nbs.stderr_to(build / LOG_NAME):
-                errors = nbs.run_notebooks(jobs, n, log, on_last_notebook)
+                errors = nbs.run_notebooks(jobs, n, log, on_last_notebook, started=kernels)
             if errors:
                 # say which input is bad, file and line, rather than where a notebook tripped on it
                 problem = _validate(cat, period)
@@ -210,6 +215,28 @@ def build_report(
     return final
 
 
+#: Held while :func:`_heavy_imports` runs: builds started at once from several threads import
+#: papermill and nbclient one at a time (their first import is not thread-safe).
+_IMPORT_LOCK = threading.Lock()
+
+
+def _heavy_imports():
+    """``(notebooks, nbformat, build_page, text)``: what the build imports only once its kernels
+    have started, so that this process imports while they start.
+
+    papermill and nbclient are not safe to import for the first time from several threads at
+    once: the imports run under :data:`_IMPORT_LOCK`, so the first build to get here imports
+    them whole and builds in other threads wait for it (jupyter_client is imported with
+    ``sofstat.report``, by :mod:`.kernels`)."""
+    with _IMPORT_LOCK:
+        import nbformat  # late: see above
+
+        from . import notebooks  # late: papermill and nbclient (about 0.3 s)
+        from .page import build_page, text  # late: Markdown and YAML for the page
+
+    return notebooks, nbformat, build_page, text
+
+
 def _write_workbook(build: Path, title: str) -> None:
     """``tables.xlsx`` from the tables the notebooks wrote to ``build/tables/`` (then removed)."""
     # openpyxl and the table contract bring numpy and pandas: loaded only now,
@@ -230,7 +257,8 @@ def refresh_notebooks(notebooks_dir: Path | None = None, log=print) -> None:
     Raises:
         ReportError: when a notebook fails; no notebook is overwritten then.
     """
-    notebooks = nbs.report_notebooks(notebooks_dir)
+    nbs, nbformat, _, _ = _heavy_imports()
+    notebooks = report_notebooks(notebooks_dir)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         jobs = [nbs.Job(nb, tmp / nb.name, {}, nb.parent) for nb in notebooks]
