@@ -6,6 +6,7 @@ when a period is loaded: sofstat.load_period(...).indicators).
 
 from __future__ import annotations
 
+import functools
 import math
 
 import pytest
@@ -329,6 +330,20 @@ def test_deep_nesting(tmp_path, text):
     with pytest.raises(CatalogError) as info:
         load_catalog(_write(tmp_path, text))
     assert type(info.value) is CatalogError and str(tmp_path) in str(info.value)
+
+
+def test_brackets_open_at_once_are_bounded_by_the_scanner(tmp_path):
+    """A hundred brackets open at once is still YAML (and then not a catalogue, for what it
+    holds); one more stops the scanner, before PyYAML's work per token grows with the depth."""
+    from sofstat.readers import catalog
+
+    depth = catalog._MAX_FLOW_DEPTH
+    assert catalog._load_yaml(_write(tmp_path, "x: " + "[" * depth + "1" + "]" * depth)) == {
+        "x": functools.reduce(lambda inner, _: [inner], range(depth), 1)
+    }
+    for text in ("x: " + "[" * (depth + 1) + "1" + "]" * (depth + 1), "x: " + "[{a: " * (depth // 2 + 1)):
+        with pytest.raises(CatalogError, match="nested too deeply"):
+            load_catalog(_write(tmp_path, text))
 
 
 def test_aliases_expanding_to_a_huge_value_are_not_printed(tmp_path):

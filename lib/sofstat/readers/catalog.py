@@ -93,8 +93,24 @@ class Catalog:
         return self.periods[: self.periods.index(last) + 1]
 
 
+#: Brackets (``[`` or ``{``) open at once beyond which a text is not a catalogue. PyYAML's
+#: scanner looks at every open bracket for each token it reads, so a text of many open
+#: brackets took seconds ("[" × 5 000: 1.5 s) before it failed on Python's recursion limit.
+_MAX_FLOW_DEPTH = 100
+
+
+class _TooDeep(Exception):
+    """Raised by the scanner at :data:`_MAX_FLOW_DEPTH` open brackets."""
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses a key written twice (YAML would keep the last)."""
+    """A safe loader that refuses a key written twice (YAML would keep the last) and stops
+    at :data:`_MAX_FLOW_DEPTH` open brackets."""
+
+    def fetch_flow_collection_start(self, TokenClass):  # noqa: N803 - PyYAML's name
+        if self.flow_level >= _MAX_FLOW_DEPTH:
+            raise _TooDeep
+        super().fetch_flow_collection_start(TokenClass)
 
 
 def _mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -139,7 +155,7 @@ def _load_yaml(path: Path) -> object:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise CatalogError(f"{path}: not valid YAML: {' '.join(str(exc).split())[:300]}") from None
-    except RecursionError:
+    except (RecursionError, _TooDeep):
         raise CatalogError(f"{path}: nested too deeply to be a catalogue") from None
 
 
