@@ -115,6 +115,32 @@ def test_makefile_default_goal_is_help():
         assert f"make {target}" in out.stdout
 
 
+def test_pytest_processes_start_without_compiling_the_rfc3987_grammar():
+    """``make test`` names tests/fast_start.py first: nbval's nbformat is then imported without
+    the RFC 3987 grammar (about 2 s in every pytest process), and the plugins still load."""
+    import importlib.metadata
+    import sys
+
+    try:
+        importlib.metadata.distribution("rfc3987-syntax")
+    except importlib.metadata.PackageNotFoundError:
+        pytest.skip("rfc3987-syntax is not installed here: nothing to skip")
+    assert "$(FAST_START) tests" in (ROOT / "Makefile").read_text()
+    cmd = [sys.executable, "-X", "importtime", "-m", "pytest", "-p", "fast_start", "--co", "-q"]
+    out = subprocess.run(
+        [*cmd, "-p", "no:cacheprovider", "tests/fast_start.py"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    imported = {
+        line.split("|")[-1].strip() for line in out.stderr.splitlines() if line.startswith("import time:")
+    }
+    assert {"nbformat", "nbval.kernel", "xdist.plugin"} <= imported, out.stdout + out.stderr[-2000:]
+    assert "rfc3987_syntax.syntax_helpers" not in imported
+
+
 def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     assert "make test" in readme and "make report" in readme
