@@ -7,9 +7,11 @@ rcParams, pandas' options, figures, the working folder, the execution count) rea
 """
 
 import os
+import signal
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from sofstat.report import notebooks as nbs
 
@@ -106,12 +108,97 @@ def test_kernels_and_what_they_started_are_gone_when_the_notebooks_are_done(tmp_
     jobs = [nbs.Job(p, tmp_path / "out" / p.name, {}, tmp_path) for p in paths]
     (tmp_path / "out").mkdir()
     assert nbs.run_notebooks(jobs, 2, lambda *_: None) == []
-    pids = {int(x) for p in paths for x in _outputs(tmp_path / "out" / p.name)[0].split(":")[1].split()}
-    assert len(pids) == 3 + 2  # two kernels (one per worker), three children
-    for pid in pids:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            continue
-        with open(f"/proc/{pid}/stat") as stat:  # a zombie of a process we did not start is gone too
-            assert stat.read().split(")")[-1].split()[0] == "Z", f"process {pid} still runs"
+    printed = [_outputs(tmp_path / "out" / p.name)[0].split(":")[1].split() for p in paths]
+    kernel_pids, child_pids = {int(k) for k, _ in printed}, {int(c) for _, c in printed}
+    assert len(kernel_pids) == 2 and len(child_pids) == 3  # two kernels (one per worker), three children
+    for pid in kernel_pids:
+        assert not _exists(pid), f"kernel {pid} was not reaped"
+    for pid in child_pids:  # the kernel's children: killed; a zombie if no process has reaped them yet
+        assert not _exists(pid) or _state(pid) == "Z", f"process {pid} still runs"
+
+
+def _exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _state(pid: int) -> str:
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().split(")")[-1].split()[0]
+
+
+def test_shutdown_kills_the_kernels_process_group_once_and_reaps_it(tmp_path, monkeypatch):
+    """One SIGKILL to the group, then nothing: jupyter_client is told the process is gone, so it
+    neither interrupts nor kills a process group whose number may since be another's."""
+    [kernel] = nbs.start_kernels(1, tmp_path)
+    pid = kernel.km.provisioner.process.pid
+    sent = []
+    real_killpg = os.killpg
+
+    def killpg(pgid, sig):
+        sent.append((pgid, signal.Signals(sig).name, _exists(pid)))
+        real_killpg(pgid, sig)
+
+    monkeypatch.setattr(os, "killpg", killpg)
+    kernel.shutdown()
+    kernel.shutdown()  # (again: nothing more)
+    assert sent == [(pid, "SIGKILL", True)]  # (the kernel leads its own process group)
+    assert not _exists(pid) and kernel.km is None
+
+
+def test_a_kernel_whose_start_is_interrupted_is_killed(tmp_path, monkeypatch):
+    """Ctrl-C (or an error) after the kernel's process began but before start_kernels returned."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    started = []
+    real = AsyncKernelManager._async_post_start_kernel
+
+    async def post_start(self, **kw):
+        await real(self, **kw)
+        started.append(self.provisioner.process.pid)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(AsyncKernelManager, "_async_post_start_kernel", post_start)
+    into: list = []
+    with pytest.raises(KeyboardInterrupt):
+        nbs.start_kernels(2, tmp_path, into=into)
+    assert len(started) == 1 and len(into) == 1 and into[0].km is None
+    assert not _exists(started[0])
+    kernel = nbs.Kernel(tmp_path)  # a kernel started again (as a dead one is replaced), alone
+    with pytest.raises(KeyboardInterrupt):
+        kernel.start()
+    assert len(started) == 2 and kernel.km is None and not _exists(started[1])
+
+
+def test_run_notebooks_runs_in_the_kernels_it_is_given(tmp_path):
+    kernels = nbs.start_kernels(1, tmp_path)
+    pid = kernels[0].km.provisioner.process.pid
+    path = _notebook(tmp_path / "01_pid.ipynb", "import os\nprint(os.getpid())")
+    job = nbs.Job(path, tmp_path / "out.ipynb", {}, tmp_path)
+    assert nbs.run_notebooks([job], 1, lambda *_: None, started=kernels) == []
+    assert _outputs(tmp_path / "out.ipynb") == [f"1:{pid}\n"]
+    assert kernels[0].km is None and not _exists(pid)  # shut down by run_notebooks
+
+
+def test_interrupted_run_starts_no_other_notebook_and_ends_the_running_one(tmp_path):
+    """Ctrl-C while notebooks run (here: raised by the progress line of the first to finish):
+    the notebooks running are stopped by killing their kernels, and no kernel starts again."""
+    quick = _notebook(tmp_path / "01_quick.ipynb", "print(1)  # " + "x" * 2000)  # the largest: first
+    slow = "import time\ntime.sleep(20)\nprint('slept')  # "
+    others = [_notebook(tmp_path / f"0{k}_slow.ipynb", slow + "x" * (1000 - k)) for k in (2, 3)]
+    (tmp_path / "out").mkdir()
+    jobs = [nbs.Job(p, tmp_path / "out" / p.name, {}, tmp_path) for p in (quick, *others)]
+
+    def log(line):
+        if "01_quick" in line:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        nbs.run_notebooks(jobs, 2, log)
+    assert _outputs(tmp_path / "out" / "01_quick.ipynb") == ["1:1\n"]
+    for p in others:
+        out = tmp_path / "out" / p.name
+        assert not out.exists() or "slept" not in "".join(_outputs(out)), p.name

@@ -141,8 +141,9 @@ def build_report(
             n = max(1, min(workers or os.cpu_count() or 1, len(notebooks)))
             # the kernels start first (their start-up is most of a notebook's wait), and this
             # process imports papermill and the rest meanwhile, on the other core
-            kernels = start_kernels(n, build, build / LOG_NAME)
+            kernels: list = []
             stack.callback(lambda: [kernel.shutdown() for kernel in kernels])  # (run_notebooks does too)
+            start_kernels(n, build, build / LOG_NAME, into=kernels)
             nbs, nbformat, build_page, text = _heavy_imports()
             offered = notebook_parameters(cat, period)
             jobs, used = [], {}

@@ -86,21 +86,32 @@ class Kernel:
         self.cwd = cwd
         self.km: AsyncKernelManager | None = None
         self.clients: list = []
+        self.closed = False  # set by close(): the kernel is not started again
 
     def start(self, stderr=None) -> None:
         """Start the kernel process (returns once it is started, not ready); what it writes
-        to standard error goes to ``stderr`` (a file) if given, else where this process's goes."""
-        km = _TrackedKernelManager(kernel_name="python3", clients=self.clients)
-        # as nbclient starts its kernels: the kernel's IPython history in memory
-        run_sync(km.start_kernel)(
-            cwd=str(self.cwd),
-            extra_arguments=["--HistoryManager.hist_file=:memory:"],
-            **({"stderr": stderr} if stderr is not None else {}),
-        )
-        self.km = km
+        to standard error goes to ``stderr`` (a file) if given, else where this process's goes.
+
+        Raises:
+            whatever starting it raises, once the kernel, if its process began, is killed.
+        """
+        # known before the start, so that a start that fails half-way (or Ctrl-C) is cleaned up
+        self.km = km = _TrackedKernelManager(kernel_name="python3", clients=self.clients)
+        try:
+            # as nbclient starts its kernels: the kernel's IPython history in memory
+            run_sync(km.start_kernel)(
+                cwd=str(self.cwd),
+                extra_arguments=["--HistoryManager.hist_file=:memory:"],
+                **({"stderr": stderr} if stderr is not None else {}),
+            )
+        except BaseException:
+            self.shutdown()
+            raise
 
     def prepare(self, cwd: Path) -> AsyncKernelManager:
         """The kernel, alive and as new for the next notebook, working in ``cwd``."""
+        if self.closed:
+            raise ReportError("the notebooks were stopped")
         if self.km is None or not run_sync(self.km.is_alive)():
             self.shutdown()
             self.start()
@@ -133,23 +144,32 @@ class Kernel:
         self.clients.clear()
 
     def shutdown(self) -> None:
-        """Stop the kernel at once (its notebooks are written by then).
+        """Stop the kernel at once (its notebooks are written by then). Safe to call again.
 
-        The kernel's process group is killed and the process reaped here, so that
-        jupyter_client's shutdown (which then only cleans up) finds it gone: after
-        its own kill it polls every 0.1 s, which made the end of every build wait
-        about 0.1 s per kernel.
+        The kernel's process group is killed and the process reaped here, then the
+        provisioner told (so that it forgets the process and signals no group again,
+        whose number may since be another's), and jupyter_client's shutdown only
+        cleans up: its own kill is followed by polling every 0.1 s, which made the end
+        of every build wait about 0.1 s per kernel.
         """
         self.after()
         if self.km is not None:
+            provisioner = self.km.provisioner
             with contextlib.suppress(Exception):
-                process = getattr(self.km.provisioner, "process", None)
+                process = getattr(provisioner, "process", None)
                 if process is not None and process.poll() is None:
-                    run_sync(self.km.provisioner.send_signal)(signal.SIGKILL)  # the group, as jupyter_client
+                    run_sync(provisioner.send_signal)(signal.SIGKILL)  # the group, as jupyter_client
+                if process is not None:
                     process.wait(timeout=5)
+                    run_sync(provisioner.wait)()  # (returns at once: the process is reaped)
             with contextlib.suppress(Exception):
                 run_sync(self.km.shutdown_kernel)(now=True)
             self.km = None
+
+    def close(self) -> None:
+        """Shut the kernel down for good: a worker that uses it later gets an error, not a new one."""
+        self.closed = True
+        self.shutdown()
 
 
 class _ReadyClient(AsyncKernelClient):
@@ -222,21 +242,31 @@ class _TrackedKernelManager(AsyncKernelManager):
         return kc
 
 
-def start_kernels(count: int, cwd: Path, log: Path | None = None) -> list[Kernel]:
+def start_kernels(count: int, cwd: Path, log: Path | None = None, into: list | None = None) -> list[Kernel]:
     """``count`` kernels, started and not waited for (they get ready while the caller goes on),
     what they write to standard error appended to ``log`` (default: where this process's goes).
 
+    Each kernel is appended to ``into`` (a new list by default) before it starts, so that a
+    caller that shuts down the kernels of ``into`` on its way out misses none, even when the
+    start is interrupted.
+
+    Returns:
+        ``into``, with the kernels.
+
     Raises:
-        whatever starting a kernel raises (the kernels already started are shut down first).
+        whatever starting a kernel raises (the kernels this call started are shut down first).
     """
-    kernels: list[Kernel] = []
-    with open(log, "ab") if log is not None else contextlib.nullcontext() as err:
-        try:
+    kernels = [] if into is None else into
+    mine: list[Kernel] = []
+    try:
+        with open(log, "ab") if log is not None else contextlib.nullcontext() as err:
             for _ in range(count):
-                kernels.append(Kernel(cwd))
-                kernels[-1].start(stderr=err)
-        except BaseException:
-            for kernel in kernels:
-                kernel.shutdown()
-            raise
+                kernel = Kernel(cwd)
+                kernels.append(kernel)
+                mine.append(kernel)
+                kernel.start(stderr=err)
+    except BaseException:
+        for kernel in mine:
+            kernel.shutdown()
+        raise
     return kernels

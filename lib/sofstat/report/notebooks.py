@@ -182,7 +182,6 @@ def run_notebooks(
     """
     errors: list[str] = []
     t0 = time.perf_counter()
-    order = sorted(jobs, key=lambda j: -j.notebook.stat().st_size)  # big notebooks take longest
     failed = threading.Event()
     kernels = list(started or [])
     local, spare, lock = threading.local(), list(kernels), threading.Lock()
@@ -201,23 +200,36 @@ def run_notebooks(
             failed.set()
         return err
 
+    pool = None
     try:
-        with cf.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-            futures = {pool.submit(run, job): job for job in order}
-            if on_last is not None and len(order) == 1:
+        order = sorted(jobs, key=lambda j: -j.notebook.stat().st_size)  # big notebooks take longest
+        pool = cf.ThreadPoolExecutor(max_workers=max(1, workers))
+        futures = {pool.submit(run, job): job for job in order}
+        if on_last is not None and len(order) == 1:
+            on_last()
+        for done, fut in enumerate(cf.as_completed(futures), start=1):
+            job, err = futures[fut], fut.result()
+            if err is False:
+                log(f"  {job.notebook.name:<36} not run (a notebook failed)")
+                continue
+            took = time.perf_counter() - t0
+            log(f"  {job.notebook.name:<36} {'failed' if err else 'done'} after {took:5.1f} s")
+            if err:
+                errors.append(err)
+            elif on_last is not None and done == len(order) - 1 and not failed.is_set():
                 on_last()
-            for done, fut in enumerate(cf.as_completed(futures), start=1):
-                job, err = futures[fut], fut.result()
-                if err is False:
-                    log(f"  {job.notebook.name:<36} not run (a notebook failed)")
-                    continue
-                took = time.perf_counter() - t0
-                log(f"  {job.notebook.name:<36} {'failed' if err else 'done'} after {took:5.1f} s")
-                if err:
-                    errors.append(err)
-                elif on_last is not None and done == len(order) - 1 and not failed.is_set():
-                    on_last()
+    except BaseException:
+        # stopped (Ctrl-C, or an error here): start no other notebook, and end those running
+        # by killing their kernels, rather than wait for them all
+        failed.set()
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+        for kernel in list(kernels):
+            kernel.close()
+        raise
     finally:
-        for kernel in kernels:
+        if pool is not None:
+            pool.shutdown(wait=True)
+        for kernel in list(kernels):  # (again: a worker may have started a new one meanwhile)
             kernel.shutdown()
     return sorted(errors)
