@@ -202,3 +202,30 @@ def test_interrupted_run_starts_no_other_notebook_and_ends_the_running_one(tmp_p
     for p in others:
         out = tmp_path / "out" / p.name
         assert not out.exists() or "slept" not in "".join(_outputs(out)), p.name
+
+
+def test_close_from_another_thread_kills_the_kernel_and_leaves_its_clients_to_their_thread(tmp_path):
+    """What Ctrl-C does to the kernels while their notebooks run: the process is killed, and
+    nothing else is touched from the stopping thread. The clients (which the worker running a
+    notebook is using: closing them from another thread blocked for ever in ZeroMQ) and the
+    manager (without which nbclient starts a new kernel and runs the notebook on) stay, so the
+    worker sees a dead kernel; its own shutdown then cleans up."""
+    import threading
+
+    [kernel] = nbs.start_kernels(1, tmp_path)
+    km = kernel.km
+    pid = km.provisioner.process.pid
+    client = km.client()
+    client.start_channels()
+    closer = threading.Thread(target=kernel.close)
+    closer.start()
+    closer.join(timeout=30)
+    assert not closer.is_alive()
+    assert kernel.closed and kernel.km is km and km.has_kernel  # the manager still has its kernel
+    assert client.channels_running and kernel.clients == [client]  # left to the thread using them
+    km.provisioner.process.wait(timeout=10)  # (killed: it ends without being asked)
+    with pytest.raises(nbs.ReportError, match="stopped"):
+        kernel.prepare(tmp_path)  # not started again
+    kernel.shutdown()
+    assert kernel.km is None and kernel.clients == [] and not client.channels_running
+    assert not _exists(pid)

@@ -258,15 +258,16 @@ class _Sums:
 
     @classmethod
     def of(cls, rows: _Rows, cell_ids: np.ndarray) -> _Sums:
-        # (the keys as a Series: an array would be looked up as column names first, and printed)
-        by_group = pd.DataFrame({"respondents": rows.respondents, "share": rows.share}).groupby(
-            pd.Series(rows.keys), sort=False
-        )
+        # The keys as a column, grouped by its name: keys given as an array or a Series are
+        # first looked up as a column label, and the failed lookup prints them (about 1 ms a call).
+        by_group = pd.DataFrame(
+            {"key": rows.keys, "respondents": rows.respondents, "share": rows.share}
+        ).groupby("key", sort=False)
         first_n = by_group["respondents"].first().array  # groups numbered in order: index = key
         running = by_group["share"].cumsum().to_numpy()
-        by_cell = pd.DataFrame({"share": rows.share, "row": np.arange(len(cell_ids))}).groupby(
-            pd.Series(cell_ids), sort=False
-        )
+        by_cell = pd.DataFrame(
+            {"cell": cell_ids, "share": rows.share, "row": np.arange(len(cell_ids))}
+        ).groupby("cell", sort=False)
         return cls(first_n, running, by_cell["share"].sum(), by_cell["row"].min().to_numpy())
 
 

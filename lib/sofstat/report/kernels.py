@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import re
 import signal
+import threading
 import time
 from pathlib import Path
 from queue import Empty
@@ -87,6 +88,8 @@ class Kernel:
         self.km: AsyncKernelManager | None = None
         self.clients: list = []
         self.closed = False  # set by close(): the kernel is not started again
+        # start, close and shutdown from different threads: one at a time on the process
+        self._lock = threading.Lock()
 
     def start(self, stderr=None) -> None:
         """Start the kernel process (returns once it is started, not ready); what it writes
@@ -95,18 +98,21 @@ class Kernel:
         Raises:
             whatever starting it raises, once the kernel, if its process began, is killed.
         """
-        # known before the start, so that a start that fails half-way (or Ctrl-C) is cleaned up
-        self.km = km = _TrackedKernelManager(kernel_name="python3", clients=self.clients)
-        try:
-            # as nbclient starts its kernels: the kernel's IPython history in memory
-            run_sync(km.start_kernel)(
-                cwd=str(self.cwd),
-                extra_arguments=["--HistoryManager.hist_file=:memory:"],
-                **({"stderr": stderr} if stderr is not None else {}),
-            )
-        except BaseException:
-            self.shutdown()
-            raise
+        with self._lock:  # (a close() meanwhile waits, then kills what was started)
+            if self.closed:
+                raise ReportError("the notebooks were stopped")
+            # known before the start, so that a start that fails half-way (or Ctrl-C) is cleaned up
+            self.km = km = _TrackedKernelManager(kernel_name="python3", clients=self.clients)
+            try:
+                # as nbclient starts its kernels: the kernel's IPython history in memory
+                run_sync(km.start_kernel)(
+                    cwd=str(self.cwd),
+                    extra_arguments=["--HistoryManager.hist_file=:memory:"],
+                    **({"stderr": stderr} if stderr is not None else {}),
+                )
+            except BaseException:
+                self._end()
+                raise
 
     def prepare(self, cwd: Path) -> AsyncKernelManager:
         """The kernel, alive and as new for the next notebook, working in ``cwd``."""
@@ -146,30 +152,57 @@ class Kernel:
     def shutdown(self) -> None:
         """Stop the kernel at once (its notebooks are written by then). Safe to call again.
 
-        The kernel's process group is killed and the process reaped here, then the
-        provisioner told (so that it forgets the process and signals no group again,
-        whose number may since be another's), and jupyter_client's shutdown only
-        cleans up: its own kill is followed by polling every 0.1 s, which made the end
-        of every build wait about 0.1 s per kernel.
+        Called by the thread that uses the kernel, or once that thread is done: it closes the
+        kernel's clients, which only the thread using them may do (closing them from another
+        thread while they are in use can block for ever in ZeroMQ).
         """
         self.after()
-        if self.km is not None:
-            provisioner = self.km.provisioner
-            with contextlib.suppress(Exception):
-                process = getattr(provisioner, "process", None)
-                if process is not None and process.poll() is None:
-                    run_sync(provisioner.send_signal)(signal.SIGKILL)  # the group, as jupyter_client
-                if process is not None:
-                    process.wait(timeout=5)
-                    run_sync(provisioner.wait)()  # (returns at once: the process is reaped)
-            with contextlib.suppress(Exception):
-                run_sync(self.km.shutdown_kernel)(now=True)
-            self.km = None
+        with self._lock:
+            self._end()
+
+    def _end(self) -> None:
+        """With the lock held: the kernel's process group killed, the process reaped, the
+        manager let go.
+
+        The provisioner is told after the reaping (so that it forgets the process and signals
+        no group again, whose number may since be another's), and jupyter_client's shutdown
+        only cleans up: its own kill is followed by polling every 0.1 s, which made the end of
+        every build wait about 0.1 s per kernel.
+        """
+        if self.km is None:
+            return
+        provisioner = self.km.provisioner
+        with contextlib.suppress(Exception):
+            process = getattr(provisioner, "process", None)
+            self._kill()
+            if process is not None:
+                process.wait(timeout=5)
+                run_sync(provisioner.wait)()  # (returns at once: the process is reaped)
+        with contextlib.suppress(Exception):
+            run_sync(self.km.shutdown_kernel)(now=True)
+        self.km = None
+
+    def _kill(self) -> None:
+        """With the lock held: SIGKILL to the kernel's process group if it still runs, nothing more."""
+        if self.km is None:
+            return
+        provisioner = self.km.provisioner
+        process = getattr(provisioner, "process", None)
+        with contextlib.suppress(Exception):
+            if process is not None and process.poll() is None:  # (not reaped: the group is its own)
+                run_sync(provisioner.send_signal)(signal.SIGKILL)  # the group, as jupyter_client
 
     def close(self) -> None:
-        """Shut the kernel down for good: a worker that uses it later gets an error, not a new one."""
-        self.closed = True
-        self.shutdown()
+        """Stop the kernel for good, from any thread: it is killed, and not started again.
+
+        Only the process is killed: its clients and its manager stay for the thread that may
+        be running a notebook in it, which then sees a dead kernel and ends the notebook
+        (nbclient would start a new kernel in a manager that no longer has one). Call
+        :meth:`shutdown` once that thread is done.
+        """
+        with self._lock:
+            self.closed = True
+            self._kill()
 
 
 class _ReadyClient(AsyncKernelClient):
