@@ -13,6 +13,7 @@ they cannot be had, the tests are skipped with the reason, never passed silently
 
 from __future__ import annotations
 
+import copy
 import html
 import json
 import re
@@ -91,9 +92,25 @@ def probe(report: Path, tmp_path: Path, width: int = 1280, axe: bool = False) ->
     return json.loads(html.unescape(m.group(1)))
 
 
+@pytest.fixture(scope="module")
+def probed(tmp_path_factory):
+    """``probe``, once per (report, width, axe) in this module: the page at 1 280 px is probed
+    with axe-core, and that one run serves the tests of what loads, what fits and axe's
+    findings (the probe reads the page before axe runs). Each test gets a copy."""
+    seen: dict[tuple, dict] = {}
+
+    def get(report: Path, width: int = 1280, axe: bool = False) -> dict:
+        key = (str(report), width, axe)
+        if key not in seen:
+            seen[key] = probe(report, tmp_path_factory.mktemp("probe"), width, axe)
+        return copy.deepcopy(seen[key])
+
+    return get
+
+
 @needs_chromium
-def test_report_in_headless_chromium(baseline_report, tmp_path):
-    result = probe(baseline_report, tmp_path)
+def test_report_in_headless_chromium(baseline_report, tmp_path, probed):
+    result = probed(baseline_report, axe=AXE.exists())
     assert result["images"] == 6 and result["broken"] == 0
     assert all(len(alt) > 80 and "No description" not in alt for alt in result["alts"])
     text = result["text"]
@@ -125,9 +142,9 @@ def test_report_in_headless_chromium(baseline_report, tmp_path):
 
 @needs_chromium
 @pytest.mark.parametrize("width", [1024, 1280])
-def test_tables_fit_without_sideways_scrolling(baseline_report, synthetic_report, tmp_path, width):
+def test_tables_fit_without_sideways_scrolling(baseline_report, synthetic_report, probed, width):
     for report in (baseline_report, synthetic_report):
-        result = probe(report, tmp_path, width)
+        result = probed(report, width, axe=width == 1280 and AXE.exists())
         assert result["wide"] == [], result["wide"]
         assert result["pageScroll"] <= 0
 
@@ -136,9 +153,9 @@ def test_tables_fit_without_sideways_scrolling(baseline_report, synthetic_report
 @pytest.mark.skipif(
     not AXE.exists(), reason="axe-core is not installed (make test runs npm ci in tests/browser)"
 )
-def test_axe_core_finds_no_wcag_violation(baseline_report, synthetic_report, tmp_path):
+def test_axe_core_finds_no_wcag_violation(baseline_report, synthetic_report, probed):
     for report in (baseline_report, synthetic_report):
-        result = probe(report, tmp_path, axe=True)
+        result = probed(report, axe=True)
         assert result["passes"] > 10  # axe ran
         assert result["violations"] == [], result["violations"]
 

@@ -139,7 +139,7 @@ root, notebooks = Path(sys.argv[1]), Path(sys.argv[2])
 errors = []
 def build(k):
     try:
-        sofstat.report.build_report(None, None, root / f"out{k}", notebooks_dir=notebooks, log=lambda *_: None, pdf=False)
+        sofstat.report.build_report(None, None, root / f"out{k}", 1, notebooks_dir=notebooks, log=lambda *_: None, pdf=False)
     except Exception as exc:
         errors.append(f"{type(exc).__name__}: {exc}")
 threads = [threading.Thread(target=build, args=(k,)) for k in range(4)]
@@ -151,7 +151,8 @@ print("errors:", errors)
 
 def test_builds_in_parallel_threads_of_a_fresh_process(tmp_path):
     """Four builds at once in one fresh interpreter: the first import of papermill and
-    jupyter_client must not race (it once failed one build in three)."""
+    jupyter_client must not race (it once failed one build in three). One worker (one kernel)
+    per build: the race is in the builds' threads, and four kernels on two cores are enough."""
     folder = tmp_path / "nbs"
     folder.mkdir()
     for k in range(2):
