@@ -8,6 +8,7 @@ rcParams, pandas' options, figures, the working folder, the execution count) rea
 
 import os
 import signal
+import threading
 from pathlib import Path
 
 import nbformat
@@ -210,8 +211,6 @@ def test_close_from_another_thread_kills_the_kernel_and_leaves_its_clients_to_th
     notebook is using: closing them from another thread blocked for ever in ZeroMQ) and the
     manager (without which nbclient starts a new kernel and runs the notebook on) stay, so the
     worker sees a dead kernel; its own shutdown then cleans up."""
-    import threading
-
     [kernel] = nbs.start_kernels(1, tmp_path)
     km = kernel.km
     pid = km.provisioner.process.pid
