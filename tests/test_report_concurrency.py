@@ -139,7 +139,7 @@ root, notebooks = Path(sys.argv[1]), Path(sys.argv[2])
 errors = []
 def build(k):
     try:
-        sofstat.report.build_report(None, None, root / f"out{k}", 1, notebooks_dir=notebooks, log=lambda *_: None, pdf=False)
+        sofstat.report.build_report(None, None, root / f"out{k}", workers=1, notebooks_dir=notebooks, log=lambda *_: None, pdf=False)
     except Exception as exc:
         errors.append(f"{type(exc).__name__}: {exc}")
 threads = [threading.Thread(target=build, args=(k,)) for k in range(4)]
