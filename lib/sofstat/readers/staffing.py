@@ -193,9 +193,7 @@ def _departments(codes: np.ndarray, digits: fast.Digits | None) -> pd.Series:
     """The first five digits of every code (the code itself when shorter)."""
     if digits is None:
         return pd.Series([c[:5] for c in codes.tolist()], dtype="str")
-    inverse, uniques = pd.factorize(digits.keys(5))
-    # numbered in order of first appearance: a department first appears where the highest number grows
-    first = np.flatnonzero(np.diff(np.maximum.accumulate(inverse), prepend=-1) > 0)
+    inverse, first = fast.factorize_in_order(digits.keys(5))
     return cells.text_column(inverse, digits.take(first).strings(5))
 
 
