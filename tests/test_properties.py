@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 from conftest import SYNTHETIC, TABLE3
 from hypothesis import given
 from hypothesis import strategies as st
 
 from sofstat import InputError, config, read_staffing
+from sofstat.readers.fast import Digits, factorize_in_order
 from sofstat.readers.numbers import normalise_spaces
 from sofstat.readers.published import Rows, _read_rest, debris_kind, read_published, starts_like_row
 from sofstat.readers.sickleave import read_sick_leave
@@ -169,3 +171,28 @@ def test_fast_pass_agrees_with_line_by_line_reading(data):
         zip(rows.code, rows.name, rows.employees, rows.fte, rows.age, rows.managers, rows.first, strict=True)
     )
     assert got == reference
+
+
+@given(
+    keys=st.lists(st.integers(0, 6), max_size=80).map(sorted)
+    | st.lists(st.integers(0, 6), max_size=80)
+    | st.lists(st.tuples(st.integers(0, 9), st.integers(1, 12)), max_size=12).map(
+        lambda runs: [k for k, n in runs for _ in range(n)]
+    )
+)
+def test_factorize_in_order_numbers_as_pandas_does(keys):
+    """Run by run (keys that stand together) or row by row, the numbers are pandas' and
+    ``first`` is the row where each number first appears."""
+    values = np.asarray(keys, dtype=np.uint64)
+    codes, first = factorize_in_order(values)
+    expected, uniques = pd.factorize(values)
+    assert codes.dtype == np.int64 and codes.tolist() == expected.tolist()
+    assert first.tolist() == [keys.index(u) for u in uniques.tolist()]
+
+
+@given(codes=st.lists(st.text("0123456789", min_size=1, max_size=18), max_size=40), width=st.integers(1, 9))
+def test_digits_give_back_their_codes_whole_and_cut(codes, width):
+    digits = Digits.of(codes) if codes else Digits(np.zeros(0, np.int64), np.zeros((0, 1), np.uint8))
+    whole, cut = digits.strings(), digits.strings(width)
+    assert whole.dtype == object and whole.tolist() == codes
+    assert cut.tolist() == [c[:width] for c in codes]
