@@ -1499,6 +1499,21 @@ def _junit(path: Path) -> list[tuple[str, str, float]]:
     return out
 
 
+def _junit_failures(path: Path) -> list[str]:
+    """``file::test`` of every test that failed or errored in a JUnit XML file."""
+    import xml.etree.ElementTree as ET
+
+    try:
+        cases = list(ET.parse(path).iter("testcase"))
+    except (OSError, ET.ParseError):
+        return []
+    return [  # (_junit names the cases in the same order)
+        f"{file}::{name}"
+        for case, (file, name, _) in zip(cases, _junit(path), strict=True)
+        if case.find("failure") is not None or case.find("error") is not None
+    ]
+
+
 def bench_tests(runs: int, work: Path) -> dict:
     """``make test`` as a user runs it, in this checkout: one uncounted run (it makes the shared
     report builds and the bytecode when they are missing), ``runs`` counted warm runs, and one warm
@@ -1509,6 +1524,14 @@ def bench_tests(runs: int, work: Path) -> dict:
         xml = work / f"tests-{tag}.xml"
         env["PYTEST_ADDOPTS"] = f"{extra} --junitxml={xml}".strip()
         proc = run_process(["make", "-C", str(ROOT), "test"], ROOT, env)
+        if proc.code != 0 and xml.exists():  # say which tests failed, and how (pytest's summary lines)
+            failed = _junit_failures(xml)
+            summary = [ln for ln in proc.stdout.splitlines() if ln.startswith(("FAILED ", "ERROR "))]
+            raise SystemExit(
+                f"benchmark: make test ({tag}) failed (exit {proc.code}): "
+                + (", ".join(failed) or "no test failed: see the output")
+                + ("\n" + "\n".join(summary[:20]) if summary else "")
+            )
         require(proc, f"make test ({tag})")
         return proc, _junit(xml)
 

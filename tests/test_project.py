@@ -271,6 +271,18 @@ def test_make_bench_reads_every_tests_time_and_sums_it_per_file(tmp_path):
         "</testsuite></testsuites>",
         encoding="utf-8",
     )
+    assert bench._junit_failures(xml) == []
+    failing = tmp_path / "f.xml"
+    failing.write_text(
+        '<testsuites><testsuite name="pytest">'
+        '<testcase classname="tests.test_a" name="test_x" time="1"><failure message="no"/></testcase>'
+        '<testcase classname="tests.test_a" name="test_y" time="1"/>'
+        '<testcase classname="tests.test_b.TestGroup" name="test_z" time="1"><error message="x"/></testcase>'
+        "</testsuite></testsuites>",
+        encoding="utf-8",
+    )
+    assert bench._junit_failures(failing) == ["tests/test_a.py::test_x", "tests/test_b.py::test_z"]
+    assert bench._junit_failures(tmp_path / "missing.xml") == []
     cases = bench._junit(xml)
     assert cases == [
         ("tests/test_a.py", "test_x", 3.5),
