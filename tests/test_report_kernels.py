@@ -9,6 +9,7 @@ rcParams, pandas' options, figures, the working folder, the execution count) rea
 import os
 import signal
 import threading
+import time
 from pathlib import Path
 
 import nbformat
@@ -228,3 +229,30 @@ def test_close_from_another_thread_kills_the_kernel_and_leaves_its_clients_to_th
     kernel.shutdown()
     assert kernel.km is None and kernel.clients == [] and not client.channels_running
     assert not _exists(pid)
+
+
+def test_a_kernel_killed_while_it_is_made_new_stops_its_worker_at_once(tmp_path, monkeypatch):
+    """Ctrl-C while a worker puts its kernel back as new for the next notebook: the killed
+    kernel never answers, and the worker stops within a second or so, not after the 60 s timeout."""
+    from sofstat.report import kernels
+
+    [kernel] = nbs.start_kernels(1, tmp_path)
+    kernel.prepare(tmp_path)  # ready (the first start, at its own pace)
+    monkeypatch.setattr(kernels, "_FRESH", "import time\ntime.sleep(120)  # CWD")
+    outcome: list = []
+
+    def worker():
+        try:
+            kernel.prepare(tmp_path)
+            outcome.append("prepared")
+        except nbs.ReportError as exc:
+            outcome.append(str(exc))
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    time.sleep(1.0)  # (the worker is waiting for the kernel's reply by then)
+    kernel.close()
+    thread.join(timeout=20)  # (without the check, it waited the 60 s)
+    assert not thread.is_alive(), "the worker still waits for a killed kernel"
+    kernel.shutdown()
+    assert outcome == ["the notebooks were stopped"]

@@ -10,6 +10,7 @@ thread that imports this module.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import re
 import signal
@@ -125,17 +126,33 @@ class Kernel:
         return self.km
 
     async def _run(self, code: str) -> None:
-        kc = self.km.client()
+        km = self.km
+        kc = km.client()
         kc.start_channels()
         try:
             await kc.wait_for_ready(timeout=60)
-            reply = await kc.execute_interactive(
-                f"exec(compile({code!r}, '<sofstat>', 'exec'), {{'get_ipython': get_ipython}})",
-                silent=True,
-                store_history=False,
-                timeout=60,
-                output_hook=lambda msg: None,
+            running = asyncio.ensure_future(
+                kc.execute_interactive(
+                    f"exec(compile({code!r}, '<sofstat>', 'exec'), {{'get_ipython': get_ipython}})",
+                    silent=True,
+                    store_history=False,
+                    timeout=60,
+                    output_hook=lambda msg: None,
+                )
             )
+            # a kernel killed meanwhile (Ctrl-C: close() from another thread) never answers:
+            # look every 0.2 s rather than wait the whole timeout for its reply
+            while not (await asyncio.wait({running}, timeout=0.2))[0]:
+                if self.closed or not await km.is_alive():
+                    running.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await running
+                    raise ReportError(
+                        "the notebooks were stopped"
+                        if self.closed
+                        else "the kernel died while being prepared"
+                    )
+            reply = running.result()
         finally:
             kc.stop_channels()
             self.clients.remove(kc)
