@@ -1484,8 +1484,9 @@ def render_setup(
 # --- 6. make test -------------------------------------------------------------------------------
 
 
-def _junit(path: Path) -> list[tuple[str, str, float]]:
-    """``(file, test, seconds)`` of every test in a JUnit XML file (setup, call and teardown)."""
+def _junit_cases(path: Path) -> list[tuple[str, str, float, bool]]:
+    """``(file, test, seconds, failed)`` of every test in a JUnit XML file (setup, call and
+    teardown; failed: a failure or an error)."""
     import xml.etree.ElementTree as ET
 
     out = []
@@ -1495,23 +1496,24 @@ def _junit(path: Path) -> list[tuple[str, str, float]]:
             file = "/".join(parts[:-2] + [f"{parts[-2]}.ipynb"])
         else:
             file = "/".join(parts[:-1] if parts[-1].startswith("Test") else parts) + ".py"
-        out.append((file, case.get("name") or "", float(case.get("time") or 0)))
+        failed = case.find("failure") is not None or case.find("error") is not None
+        out.append((file, case.get("name") or "", float(case.get("time") or 0), failed))
     return out
 
 
+def _junit(path: Path) -> list[tuple[str, str, float]]:
+    """``(file, test, seconds)`` of every test in a JUnit XML file (setup, call and teardown)."""
+    return [(file, name, secs) for file, name, secs, _ in _junit_cases(path)]
+
+
 def _junit_failures(path: Path) -> list[str]:
-    """``file::test`` of every test that failed or errored in a JUnit XML file."""
+    """``file::test`` of every test that failed or errored in a JUnit XML file (none if unreadable)."""
     import xml.etree.ElementTree as ET
 
     try:
-        cases = list(ET.parse(path).iter("testcase"))
+        return [f"{file}::{name}" for file, name, _, failed in _junit_cases(path) if failed]
     except (OSError, ET.ParseError):
         return []
-    return [  # (_junit names the cases in the same order)
-        f"{file}::{name}"
-        for case, (file, name, _) in zip(cases, _junit(path), strict=True)
-        if case.find("failure") is not None or case.find("error") is not None
-    ]
 
 
 def bench_tests(runs: int, work: Path) -> dict:
