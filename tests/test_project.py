@@ -336,3 +336,39 @@ def test_make_bench_explains_a_missed_national_function_by_bare_operations_of_it
     for kind in bench.REFERENCES.values():
         out = bench.reference_case(kind, 120)()
         assert len(out if kind == "pass" else out[0]) == 120
+
+
+def test_make_bench_says_whether_a_verdict_lies_within_the_alternated_pairs_spread():
+    """Sections 1 and 3 of make bench: a median's verdict with the spread of the pairs' own ratios."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import run as bench
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    assert bench.spread([1.10, 1.20, 1.30], 1.15) == (
+        "the 3 alternated pairs ranged from 1.10 to 1.30, 1 of 3 within the goal: the goal lies within "
+        "the pairs' spread, so the verdict follows the machine's state at the time"
+    )
+    assert (
+        bench.spread([1.2, 1.3], 1.15)
+        == "the 2 alternated pairs ranged from 1.20 to 1.30, 0 of 2 within the goal"
+    )
+    row = bench.ReaderRow("read_sick_leave", 1_000_000, 3, 3.1, 1.0, 20, 10, (2.8, 3.1, 3.4))
+    small = bench.ReaderRow("read_sick_leave", 1_000, 3, 0.01, 0.001, 2, 1, (9.0, 10.0, 11.0))
+    r = {"rows": [small, row], "profiles": {}, "profile_rows": 0, "load": ("1", "1")}
+    text = "\n".join(bench.render_readers(r, 3, False))
+    assert (
+        "- Time at 1,000,000 rows: 3.1× read_csv: **missed** by 3 % (3.10 against ≤ 3.00) "
+        "(the 3 alternated pairs ranged from 2.80 to 3.40, 1 of 3 within the goal: the goal lies" in text
+    )
+    runs = [bench.Proc(["x"], w, c, 0, "", "") for w, c in [(9.0, 11.0), (11.0, 12.0)]]
+    floors = [bench.Proc(["y"], w, c, 0, "", "") for w, c in [(8.0, 10.0), (8.0, 10.0)]]
+    b = bench.Build(2, True, 2, 1, runs, floors, [], "1", "1")
+    text = "\n".join(bench.render_build(b, None))
+    assert "(the 2 alternated pairs ranged from 1.12 to 1.38, 1 of 2 within the goal: the goal lies" in text
+    assert (
+        "CPU: report ÷ floor = 1.15: **met** (1.15 ≤ 1.15) (the 2 alternated pairs ranged from 1.10 to 1.20"
+        in text
+    )
