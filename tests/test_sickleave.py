@@ -298,3 +298,46 @@ def test_the_linear_proof_of_no_gap_agrees_with_the_month_sets():
         used = np.unique(codes)
         want = any(ms != list(range(1, len(ms) + 1)) for ms in sets.values())
         assert _gaps_possible(groups, year_by, used, codes, months) == want, sets
+
+
+SICK_DTYPES = {
+    "year": "int64",
+    "month": "str",
+    "group": "str",
+    "sick_hours": "float64",
+    "ordinary_hours": "float64",
+    "rate": "float64",
+    "employees": "Int64",
+    "published": "bool",
+    "source": "str",
+}
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "månad;grupp;sjuktimmar;ordinarie_timmar\n2025-01;chefer;12,5;1250\n2025-02;chefer;10;1000\n",
+        "månad;grupp;sjuktimmar;ordinarie_timmar;antal_anställda\n2025-01;chefer;12,5;1250;7\n",
+        "år;grupp;sjuktal;antal_anställda\n2024;enhetschefer;3,1;69\n",
+        "år;grupp;sjuktal;antal_anställda;publicerad;källa\n2024;enhetschefer;3,1 %;69;ja;SCB\n2023;x;2;;nej;\n",
+    ],
+)
+def test_every_column_has_its_dtype_in_both_shapes_read_either_way(tmp_path, monkeypatch, text, bulk):
+    from sofstat.readers import fast
+
+    if not bulk:
+        monkeypatch.setattr(fast, "read_regular", lambda *args, **kwargs: None)  # every cell as text
+    df = read_sick_leave(_write(tmp_path, text))
+    assert {c: str(t) for c, t in df.dtypes.items()} == SICK_DTYPES
+
+
+def test_as_dtypes_converts_only_the_columns_that_differ():
+    from sofstat.readers.cells import as_dtypes
+
+    df = pd.DataFrame({"a": [1, 2], "b": ["x", "y"], "c": [1.0, None]})
+    assert as_dtypes(df, {"a": "int64", "b": "str"}) is df  # nothing to convert: the frame itself
+    out = as_dtypes(df, {"a": "Int64", "b": "str", "c": "Int64"})
+    assert {c: str(t) for c, t in out.dtypes.items()} == {"a": "Int64", "b": "str", "c": "Int64"}
+    assert out["c"].isna().tolist() == [False, True] and out["a"].tolist() == [1, 2]
+    assert str(df["a"].dtype) == "int64"  # the frame given is left as it was

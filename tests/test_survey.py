@@ -337,3 +337,27 @@ def test_a_large_survey_reads_in_bulk_as_cell_by_cell(tmp_path, monkeypatch, var
         assert bulk == slow
     else:
         pd.testing.assert_frame_equal(bulk, slow, check_exact=True)
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+@pytest.mark.parametrize("extra", ["", ";ungefärlig;källa;publicerad"])
+def test_every_column_has_its_dtype_read_either_way(tmp_path, monkeypatch, bulk, extra):
+    from sofstat.readers import fast
+
+    if not bulk:
+        monkeypatch.setattr(fast, "read_regular", lambda *args, **kwargs: None)  # every cell as text
+    rows = [a + (";nej;SCB;ja" if extra else "") for a in ANSWERS[5:8]]
+    df = read_survey(_write(tmp_path, "\n".join([HEADER + extra, *rows]) + "\n", "utf-8"))
+    assert {c: str(t) for c, t in df.dtypes.items()} == {
+        "year": "int64",
+        "question_id": "str",
+        "group": "str",
+        "unit_code": "str",
+        "category": "str",
+        "share": "float64",
+        "respondents": "Int64",
+        "approximate": "bool",
+        "published": "bool",
+        "source": "str",
+    }
+    assert df["published"].tolist() == [bool(extra)] * 3

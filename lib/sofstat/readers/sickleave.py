@@ -156,11 +156,11 @@ def read_sick_leave(source: src.Source) -> pd.DataFrame:
             "rate": rate,
             "employees": employees,
             "published": published,
-            "source": sources.to_numpy(),
+            "source": sources.array,
         },
         copy=False,  # (arrays made here, for this frame only)
     )
-    df = df.astype({"month": "str", "group": "str", "source": "str", "published": "bool"})
+    df = cells.as_dtypes(df, {"month": "str", "group": "str", "source": "str", "published": "bool"})
     df.attrs["shape"] = "monthly" if monthly else "rates"
     return df
 

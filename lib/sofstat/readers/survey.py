@@ -362,7 +362,7 @@ def _aggregate(rows: _Rows, cell_ids: np.ndarray, sums: _Sums) -> pd.DataFrame:
         },
         copy=False,  # (arrays made here, for this frame only)
     )
-    return out.astype(_DTYPES)
+    return cells.as_dtypes(out, _DTYPES)
 
 
 def read_survey_files(sources: list[str], questions: pd.DataFrame | None = None) -> pd.DataFrame:
