@@ -2,7 +2,8 @@
 
 ``python benchmarks/stages.py report --json OUT.json -- ARGS…`` runs
 ``sofstat report ARGS…`` in this process exactly as ``python -m sofstat``
-does (``sofstat.cli.main``), after wrapping, not changing, the stage
+does (``sofstat.cli.main``, then ``sofstat.cli.exit_now`` where the library has
+it, after this script has written its JSON), after wrapping, not changing, the stage
 functions the build calls (each wrapper only reads the clock and the
 process's CPU counters around the call):
 
@@ -319,6 +320,11 @@ def main() -> int:
         ),
         encoding="utf-8",
     )
+    if what == "report":
+        from sofstat import cli
+
+        if hasattr(cli, "exit_now"):  # the command's own way out (`python -m sofstat` ends so)
+            cli.exit_now(code)
     return code
 
 

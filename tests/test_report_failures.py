@@ -123,6 +123,55 @@ def test_unknown_period_and_check_command(tmp_path):
     assert res.returncode == 0 and "inputs readable" in res.stdout
 
 
+_RUN = """
+import atexit, pathlib, sys, threading, time
+out = pathlib.Path(sys.argv.pop(1))
+atexit.register(lambda: (out / "atexit").write_text("ran"))
+
+class Teardown:  # a module global: Python's own shutdown takes it apart, a quick exit does not
+    def __del__(self):
+        (out / "teardown").write_text("ran")
+
+KEEP = Teardown()
+if sys.argv.pop(1) == "thread":  # a thread of its own, still at work when the command ends
+    threading.Thread(target=lambda: (time.sleep(0.5), (out / "thread").write_text("done"))).start()
+print("printed before", flush=False)
+from sofstat.cli import run
+run()
+"""
+
+
+@pytest.mark.parametrize("thread", [False, True])
+def test_the_command_ends_at_once_after_its_exit_handlers_unless_a_thread_still_runs(tmp_path, thread):
+    """``sofstat.cli.run`` (``python -m sofstat``): the exit code and every line printed are kept, the
+    exit handlers run (coverage's data, temporary folders), and Python's shutdown is skipped, except
+    while a thread (not a daemon) still runs: it then waits for the thread, as Python does."""
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _RUN,
+            str(tmp_path),
+            "thread" if thread else "none",
+            "report",
+            "--period",
+            "2030-H1",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert res.returncode == 1, res.stderr
+    assert res.stdout == "printed before\n"  # (a pipe: block-buffered, flushed on the way out)
+    assert res.stderr.strip().splitlines() == [
+        f"error: {config.DATA_DIR / 'periods.yml'}: no period '2030-H1' (has: 2024-H1)"
+    ]
+    assert (tmp_path / "atexit").read_text() == "ran"
+    assert (tmp_path / "thread").exists() == thread
+    assert (tmp_path / "teardown").exists() == thread  # Python's shutdown ran only to wait for the thread
+
+
 # --- publishing: lock, atomic switch, stale folders --------------------------------
 
 

@@ -1,7 +1,5 @@
 """``python -m sofstat``: see :mod:`sofstat.cli`."""
 
-import sys
+from .cli import run
 
-from .cli import main
-
-sys.exit(main())
+run()
