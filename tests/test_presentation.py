@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import json
 import math
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -335,6 +337,43 @@ def test_payload_round_trip_and_version():
     assert back.data.iloc[1, 1] == "=b" and back.column("Tillsvidareanställda").kind == "int"
     with pytest.raises(ValueError, match="version"):
         Table.from_payload({**payload, "version": PAYLOAD_VERSION + 1})
+
+
+def test_payload_reads_back_without_pandas_as_the_values_json_holds():
+    """What the workbook reads (sofstat.present.payload): the same values and kinds as the Table,
+    from a module that needs no pandas, with pandas' NA, None and NaN all missing."""
+    from sofstat.present import payload as pl
+
+    data = pd.DataFrame(
+        {"År": [2024, 2025], "Andel": [61.5, float("nan")], "Antal": pd.array([3, None], "Int64")}
+    )
+    kinds = {"Andel": [Column("pct", 1), Column("dec", 2)]}
+    table = Table("t", "T", data, {"År": Column("code"), "Antal": Column("int")}, ["not"], cell_kinds=kinds)
+    back = pl.read_payload(json.loads(json.dumps(table.to_payload())))
+    assert (back.name, back.title, back.headings, back.footnotes) == (
+        "t",
+        "T",
+        ["År", "Andel", "Antal"],
+        ["not"],
+    )
+    assert back.rows == [[2024, 61.5, 3], [2025, None, None]]
+    assert back.column("År").kind == "code" and back.column("Andel").kind == "text"
+    assert [(k.kind, k.decimals) for k in back.cell_kinds["Andel"]] == [("pct", 1), ("dec", 2)]
+    assert [pl.missing(v) for v in (None, float("nan"), pd.NA, 0, "", 0.0)] == [
+        True,
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+    res = subprocess.run(
+        [sys.executable, "-c", "import sys, sofstat.present.payload; print('pandas' in sys.modules)"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert res.stdout.strip() == "False", res.stderr
 
 
 def test_workbook_is_data(tmp_path, synthetic):

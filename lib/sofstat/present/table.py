@@ -5,74 +5,21 @@ under Swedish headings, a :class:`Column` kind per column that decides its
 Swedish format, and optional display texts per cell for the page (such as
 ``ca 2/3`` or ``färre än 5``). :meth:`Table.to_payload` writes the one JSON
 shape that :mod:`sofstat.report.workbook` reads back with
-:meth:`Table.from_payload`: the contract is defined here, once.
+:meth:`Table.from_payload`: the contract is defined here, once (its pandas-free
+part, :class:`Column` and the reading back, in :mod:`.payload`).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .format import MISSING, fmt_number, fmt_percent
 from .markup import Html, h, join
+from .payload import KINDS, PAYLOAD_VERSION, SOFT_HYPHEN, Column, read_payload
+from .payload import missing as _missing
 
-#: Column kinds: how values are formatted, aligned and stored in the workbook.
-KINDS = ("text", "date", "code", "int", "dec", "pct")
-#: A soft hyphen: where a long heading may break on the page (removed in the workbook).
-SOFT_HYPHEN = "\u00ad"
-#: Version of the payload shape (bump when it changes).
-PAYLOAD_VERSION = 1
-
-
-@dataclass
-class Column:
-    """How a column is shown.
-
-    Attributes:
-        kind: ``text``; ``date`` (``YYYY-MM-DD`` text on the page, a date in the
-            workbook where it is a whole date); ``code`` (an identifier such as a unit code or a year:
-            left-aligned, stored as a whole number); ``int``; ``dec``
-            (``decimals`` digits); ``pct`` (a percentage 0–100).
-        decimals: digits after the decimal comma (``dec`` and ``pct``).
-        page: shown on the page (else only in the workbook).
-        book: written to the workbook (else only on the page).
-        nowrap: never break the cell's text across lines (short codes such as ``2027-H2``).
-    """
-
-    kind: str = "text"
-    decimals: int = 0
-    page: bool = True
-    book: bool = True
-    nowrap: bool = False
-
-    @property
-    def css(self) -> str:
-        """The cell's class: ``tal`` (right-aligned number) or ``hel`` (not broken)."""
-        if self.numeric and self.kind != "code":
-            return "tal"
-        return "hel" if self.nowrap or self.kind in ("code", "date") else ""
-
-    @property
-    def numeric(self) -> bool:
-        return self.kind not in ("text", "date")
-
-    def format(self, value: object) -> str:
-        """The value in Swedish (``–`` when missing)."""
-        if self.kind in ("text", "date"):
-            return MISSING if _missing(value) else str(value)
-        if self.kind == "pct":
-            return fmt_percent(value, self.decimals)
-        if self.kind == "code":
-            return MISSING if _missing(value) else str(int(value)) if isinstance(value, float) else str(value)
-        return fmt_number(value, self.decimals if self.kind == "dec" else 0)
-
-
-def _missing(value: object) -> bool:
-    if value is None or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)
+__all__ = ["KINDS", "PAYLOAD_VERSION", "SOFT_HYPHEN", "Column", "Table"]
 
 
 @dataclass
@@ -190,12 +137,6 @@ class Table:
         Raises:
             ValueError: for a payload of another version.
         """
-        if payload.get("version") != PAYLOAD_VERSION:
-            raise ValueError(f"table payload version {payload.get('version')!r}, expected {PAYLOAD_VERSION}")
-        names = [c["name"] for c in payload["columns"]]
-        data = pd.DataFrame(payload["rows"], columns=names, dtype=object)
-        columns = {c["name"]: Column(c["kind"], c["decimals"]) for c in payload["columns"]}
-        kinds = {c: [Column(k, d) for k, d in v] for c, v in payload.get("cell_kinds", {}).items()}
-        return cls(
-            payload["name"], payload["title"], data, columns, list(payload["footnotes"]), cell_kinds=kinds
-        )
+        back = read_payload(payload)
+        data = pd.DataFrame(back.rows, columns=back.headings, dtype=object)
+        return cls(back.name, back.title, data, back.columns, back.footnotes, cell_kinds=back.cell_kinds)

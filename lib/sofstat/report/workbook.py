@@ -23,7 +23,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from ..present.table import Table
+from ..present.payload import Payload, read_payload
 
 FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 FIXED_XLSX_TIME = "2000-01-01T00:00:00Z"
@@ -76,11 +76,11 @@ def _print_setup(ws, header_row: int | None, footer: str = "") -> None:
     ws.oddFooter.right.size = 8
 
 
-def _write_table(ws, table: Table, footer: str) -> None:
+def _write_table(ws, table: Payload, footer: str) -> None:
     title = ws.cell(1, 1)
     _text_cell(title, table.title)
     title.font = Font(bold=True, size=12)
-    headings = list(table.data.columns)
+    headings = table.headings
     for j, name in enumerate(headings, start=1):
         cell = ws.cell(_HEADER_ROW, j)
         _text_cell(cell, name)
@@ -88,7 +88,7 @@ def _write_table(ws, table: Table, footer: str) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="bottom")
     # wide enough for the longest word of a heading (headings wrap between words)
     widths = [min(max(max(len(w) for w in (n.split() or [""])) + 3, 8), 40) for n in headings]
-    for i, row in enumerate(table.data.itertuples(index=False, name=None), start=_HEADER_ROW + 1):
+    for i, row in enumerate(table.rows, start=_HEADER_ROW + 1):
         for j, (name, value) in enumerate(zip(headings, row, strict=True), start=1):
             col = (
                 table.cell_kinds[name][i - _HEADER_ROW - 1]
@@ -113,7 +113,7 @@ def _write_table(ws, table: Table, footer: str) -> None:
             else:
                 _text_cell(cell, str(value))
                 widths[j - 1] = max(widths[j - 1], min(len(str(value)) + 2, 60))
-    row = _HEADER_ROW + len(table.data) + 2
+    row = _HEADER_ROW + len(table.rows) + 2
     for note in table.footnotes:
         _text_cell(ws.cell(row, 1), note)
         ws.cell(row, 1).alignment = Alignment(wrap_text=False)
@@ -122,7 +122,7 @@ def _write_table(ws, table: Table, footer: str) -> None:
         ws.column_dimensions[get_column_letter(j)].width = w
     ws.freeze_panes = ws.cell(_HEADER_ROW + 1, 1)
     ws.auto_filter.ref = (
-        f"A{_HEADER_ROW}:{get_column_letter(len(headings))}{_HEADER_ROW + max(len(table.data), 1)}"
+        f"A{_HEADER_ROW}:{get_column_letter(len(headings))}{_HEADER_ROW + max(len(table.rows), 1)}"
     )
     _print_setup(ws, _HEADER_ROW, footer)
 
@@ -147,7 +147,7 @@ def build_workbook(table_files: list[Path], title: str = "Tabeller") -> bytes:
         index.cell(_HEADER_ROW, j).font = Font(bold=True)
     row = _HEADER_ROW + 1
     for file in table_files:
-        table = Table.from_payload(json.loads(file.read_text(encoding="utf-8")))
+        table = read_payload(json.loads(file.read_text(encoding="utf-8")))
         ws = wb.create_sheet(_sheet_name(table.name, used))
         _write_table(ws, table, title)
         link = index.cell(row, 1)
