@@ -4,9 +4,10 @@ A :class:`Table` holds raw values (numbers as numbers, missing as NaN/None)
 under Swedish headings, a :class:`Column` kind per column that decides its
 Swedish format, and optional display texts per cell for the page (such as
 ``ca 2/3`` or ``färre än 5``). :meth:`Table.to_payload` writes the one JSON
-shape that :mod:`sofstat.report.workbook` reads back with
-:meth:`Table.from_payload`: the contract is defined here, once (its pandas-free
-part, :class:`Column` and the reading back, in :mod:`.payload`).
+shape that :mod:`sofstat.report.workbook` reads back: the contract is defined
+here and in :mod:`.payload`, its part without pandas (:class:`Column`, and
+:func:`.payload.read_payload`, which :meth:`Table.from_payload` builds on and
+the workbook reads with).
 """
 
 from __future__ import annotations
