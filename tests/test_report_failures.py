@@ -133,8 +133,13 @@ class Teardown:  # a module global: Python's own shutdown takes it apart, a quic
         (out / "teardown").write_text("ran")
 
 KEEP = Teardown()
+def until_the_main_thread_ends():  # alive when the command ends, however long the command takes
+    while threading.main_thread().is_alive():
+        time.sleep(0.01)
+    (out / "thread").write_text("done")
+
 if sys.argv.pop(1) == "thread":  # a thread of its own, still at work when the command ends
-    threading.Thread(target=lambda: (time.sleep(0.5), (out / "thread").write_text("done"))).start()
+    threading.Thread(target=until_the_main_thread_ends).start()
 print("printed before", flush=False)
 from sofstat.cli import run
 run()
