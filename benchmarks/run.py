@@ -1614,7 +1614,7 @@ def render_tests(t: dict | None, cores: int, why_not: str = "") -> list[str]:
             else f", within the goal; the rest is time the cores wait ({fmt(wall - least)} s)."
         ),
         f"- Coverage: without it the same suite took {fmt(nocov.wall)} s and {fmt(nocov.cpu)} s of CPU: "
-        f"measuring coverage (in pytest's workers and in every kernel and command the tests start) costs "
+        f"measuring coverage (in pytest's workers and in every command the tests start; the notebooks' kernels run unmeasured) costs "
         f"{fmt(cpu - nocov.cpu)} s of CPU ({pct(cpu - nocov.cpu, cpu)} of the suite's). The tests' own "
         f"times add up to {fmt(total)} s with coverage and {fmt(nocov_total)} s without.",
         f"- The tests' times add up to {fmt(total)} s; spread evenly over {cores} workers that is "
