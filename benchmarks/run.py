@@ -249,11 +249,42 @@ def machine() -> dict:
         "sofstat": version("sofstat"),
         "os": f"{platform.system()} {platform.release()}",
         "chromium": chrome,
+        "probe": memory_probe(),
     }
 
 
 def load() -> str:
     return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+_PROBE = (
+    "import time, numpy as np\n"
+    "t = time.perf_counter(); a = np.ones(2**27); first = time.perf_counter() - t\n"
+    "t = time.perf_counter(); a[:] = 2.0; again = time.perf_counter() - t\n"
+    "print(first, again)"
+)
+
+
+def memory_probe() -> tuple[float, float] | None:
+    """Seconds for a new process to write 1 GiB it has just allocated, and to write it again.
+
+    The first includes the kernel giving the process its pages (on a virtual machine whose host
+    hands out memory at its first use, that can be many times the second); the second is only
+    the writing. Returns None when the probe cannot run (less memory, say).
+    """
+    try:
+        out = subprocess.run(
+            [sys.executable, "-c", _PROBE], capture_output=True, text=True, timeout=300, check=True
+        ).stdout.split()
+        return float(out[0]), float(out[1])
+    except (OSError, subprocess.SubprocessError, ValueError, IndexError):
+        return None
+
+
+def probe_text(probe: tuple[float, float] | None) -> str:
+    if probe is None:
+        return "not measured"
+    return f"{fmt(probe[0])} s (writing it again: {fmt(probe[1])} s)"
 
 
 # --- 1. report vs floor ------------------------------------------------------------
@@ -938,7 +969,7 @@ def bench_readers(sizes: list[int], runs: int, work: Path, profile_rows: int) ->
     questions = read_questions()
     results: list[ReaderRow] = []
     profiles: dict[str, tuple] = {}
-    load_before = load()
+    load_before, probe_before = load(), memory_probe()
     for n in sizes:
         s = synth.staffing(n)
         sv = synth.survey(n, questions)
@@ -1009,6 +1040,7 @@ def bench_readers(sizes: list[int], runs: int, work: Path, profile_rows: int) ->
         "profiles": profiles,
         "profile_rows": profile_rows,
         "load": (load_before, load()),
+        "probe": (probe_before, memory_probe()),
     }
 
 
@@ -1030,7 +1062,11 @@ def render_readers(r: dict, runs: int, quick: bool) -> list[str]:
         "file; the survey and sick-leave CSV are given as text. Peak memory is tracemalloc's peak over one "
         "run (Python objects and NumPy arrays; the buffers pandas' C tokenizer allocates with malloc are not "
         "traced, so read_csv's peak is a lower bound). "
-        f"Load average before: {r['load'][0]}; after: {r['load'][1]}.",
+        f"Load average before: {r['load'][0]}; after: {r['load'][1]}. A new process writing 1 GiB it has "
+        f"just allocated took {probe_text(r['probe'][0])} before and {probe_text(r['probe'][1])} after: "
+        "the readers and read_csv at the large sizes allocate memory of that order in every call, so their "
+        "times follow how fast this machine hands out memory, which can change from run to run (on a "
+        "virtual machine whose host gives memory at its first use, by several times).",
         "",
     ]
     for name, goal in READERS:
@@ -1678,6 +1714,7 @@ def render(m: dict, args, sections: dict) -> str:
             [
                 ["CPU", f"{m['cpu']} ({m['cores']} cores seen by the OS)"],
                 ["Memory", f"{fmt(m['memory_gib'], 1)} GiB" if m["memory_gib"] else "–"],
+                ["A new process writing 1 GiB it has just allocated, at the start", probe_text(m["probe"])],
                 ["OS", m["os"]],
                 ["Python", m["python"]],
                 ["pandas / NumPy", f"{m['pandas']} / {m['numpy']}"],
