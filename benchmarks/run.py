@@ -257,6 +257,26 @@ def load() -> str:
     return " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def steal() -> float | None:
+    """CPU seconds the host has taken from this (virtual) machine since it started, summed over its
+    cores (``steal`` in /proc/stat); None where the system does not say."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def steal_text(before: float | None, after: float | None, wall: float | None = None) -> str:
+    """``"CPU time taken by the host meanwhile (steal): 1.23 s"``, with its share of the cores' time."""
+    if before is None or after is None:
+        return ""
+    share = ""
+    if wall:
+        share = f", {pct(after - before, wall * (os.cpu_count() or 1))} of the cores' time"
+    return f" CPU time taken by the host meanwhile (steal): {fmt(after - before)} s{share}."
+
+
 _PROBE = (
     "import time, numpy as np\n"
     "t = time.perf_counter(); a = np.ones(2**27); first = time.perf_counter() - t\n"
@@ -301,6 +321,7 @@ class Build:
     warm: list[Proc] = field(default_factory=list)
     load_before: str = ""
     load_after: str = ""
+    steal: tuple = (None, None, None)  # before, after, wall seconds between
     no_pdf_reason: str = ""
 
     def med(self, which: str, attr: str) -> float:
@@ -336,6 +357,7 @@ def check_floor(out: Path, n: int) -> None:
 
 def bench_build(pairs: int, jobs: int, pdf: bool, warmup: int, work: Path, floor_dir: Path) -> Build:
     b = Build(jobs, pdf, pairs, warmup, load_before=load())
+    steal_before, clock = steal(), time.perf_counter()
     n_nb = len(list(floor_dir.glob("*.ipynb")))
 
     def one(kind: str, k: int) -> Proc:
@@ -364,6 +386,7 @@ def bench_build(pairs: int, jobs: int, pdf: bool, warmup: int, work: Path, floor
             f"floor {f.wall:6.2f} s wall {f.cpu:6.2f} s CPU"
         )
     b.load_after = load()
+    b.steal = (steal_before, steal(), time.perf_counter() - clock)
     return b
 
 
@@ -400,7 +423,7 @@ def render_build(b: Build, stages: dict | None) -> list[str]:
         f"- Alternated report, floor, report, floor, … ({plural(b.pairs, 'pair')}, after "
         f"{plural(b.warmup, 'uncounted warm-up pair')}). Wall time is the process's; CPU time is user + system of the process and every child "
         "it waited for (kernels, Chromium, git), from `os.wait4`.",
-        f"- Load average (1/5/15 min) before: {b.load_before}; after: {b.load_after}.",
+        f"- Load average (1/5/15 min) before: {b.load_before}; after: {b.load_after}.{steal_text(*b.steal)}",
         "",
         *table(
             [
@@ -970,6 +993,7 @@ def bench_readers(sizes: list[int], runs: int, work: Path, profile_rows: int) ->
     results: list[ReaderRow] = []
     profiles: dict[str, tuple] = {}
     load_before, probe_before = load(), memory_probe()
+    steal_before, clock = steal(), time.perf_counter()
     for n in sizes:
         s = synth.staffing(n)
         sv = synth.survey(n, questions)
@@ -1040,8 +1064,22 @@ def bench_readers(sizes: list[int], runs: int, work: Path, profile_rows: int) ->
         "profiles": profiles,
         "profile_rows": profile_rows,
         "load": (load_before, load()),
+        "steal": (steal_before, steal(), time.perf_counter() - clock),
         "probe": (probe_before, memory_probe()),
     }
+
+
+def _probe_sentence(before, after) -> str:
+    """What the memory probe said before and after the readers ran ("" when it did not run)."""
+    if before is None and after is None:
+        return ""
+    return (
+        f" A new process writing 1 GiB it has just allocated took {probe_text(before)} before and "
+        f"{probe_text(after)} after: the readers and read_csv at the large sizes allocate memory of that "
+        "order in every call, so their times follow how fast this machine hands out memory, which can "
+        "change from run to run (on a virtual machine whose host gives memory at its first use, by "
+        "several times)."
+    )
 
 
 def render_readers(r: dict, runs: int, quick: bool) -> list[str]:
@@ -1062,11 +1100,8 @@ def render_readers(r: dict, runs: int, quick: bool) -> list[str]:
         "file; the survey and sick-leave CSV are given as text. Peak memory is tracemalloc's peak over one "
         "run (Python objects and NumPy arrays; the buffers pandas' C tokenizer allocates with malloc are not "
         "traced, so read_csv's peak is a lower bound). "
-        f"Load average before: {r['load'][0]}; after: {r['load'][1]}. A new process writing 1 GiB it has "
-        f"just allocated took {probe_text(r['probe'][0])} before and {probe_text(r['probe'][1])} after: "
-        "the readers and read_csv at the large sizes allocate memory of that order in every call, so their "
-        "times follow how fast this machine hands out memory, which can change from run to run (on a "
-        "virtual machine whose host gives memory at its first use, by several times).",
+        f"Load average before: {r['load'][0]}; after: {r['load'][1]}.{steal_text(*r.get('steal', (None, None)))}"
+        + _probe_sentence(*r.get("probe", (None, None))),
         "",
     ]
     for name, goal in READERS:
@@ -1331,6 +1366,7 @@ def bench_national(sizes: list[tuple[int, int]], runs: int, work: Path) -> dict:
     check_national_frames(questions, work)
     out: dict[str, list] = {}
     load_before = load()
+    steal_before, clock = steal(), time.perf_counter()
     for units, depts in sizes:
         nat = synth.national(units, depts)
         say(f"  {units:,} units in {depts:,} departments ({len(nat.staffing):,} staffing rows) …")
@@ -1350,6 +1386,7 @@ def bench_national(sizes: list[tuple[int, int]], runs: int, work: Path) -> dict:
         "results": out,
         "sizes": sizes,
         "load": (load_before, load()),
+        "steal": (steal_before, steal(), time.perf_counter() - clock),
         "cache": cache_size(),
         "references": references,
     }
@@ -1389,7 +1426,7 @@ def render_national(r: dict, runs: int) -> list[str]:
         f"organisation). In-process, median of {runs} measurements (each of enough calls to take 200 ms). "
         "*Rows* is the length of the function's main input. Goal: time per row at the large size at most "
         f"{GOAL_LINEAR}× that at the small size (linear). Load average before: {r['load'][0]}; after: "
-        f"{r['load'][1]}.",
+        f"{r['load'][1]}.{steal_text(*r.get('steal', (None, None)))}",
         "",
         *table(
             ["Function", "Rows", "ms", "µs/row", "Rows", "ms", "µs/row", "Ratio", "Goal ≤ 1.5"],
@@ -1584,11 +1621,15 @@ def bench_tests(runs: int, work: Path) -> dict:
     report builds and the bytecode when they are missing), ``runs`` counted warm runs, and one warm
     run with coverage off (``--no-cov``), each with a JUnit XML file of every test's time."""
     env = dict(os.environ)
+    stolen: dict[str, float | None] = {}
 
     def one(tag: str, extra: str = "") -> tuple[Proc, list]:
         xml = work / f"tests-{tag}.xml"
         env["PYTEST_ADDOPTS"] = f"{extra} --junitxml={xml}".strip()
+        before = steal()
         proc = run_process(["make", "-C", str(ROOT), "test"], ROOT, env)
+        after = steal()
+        stolen[tag] = None if before is None or after is None else after - before
         if proc.code != 0 and xml.exists():  # say which tests failed, and how (pytest's summary lines)
             failed = _junit_failures(xml)
             summary = [ln for ln in proc.stdout.splitlines() if ln.startswith(("FAILED ", "ERROR "))]
@@ -1610,7 +1651,14 @@ def bench_tests(runs: int, work: Path) -> dict:
         cases.append(tests)
     say("  make test without coverage (--no-cov) …")
     nocov, nocov_cases = one("nocov", "--no-cov")
-    return {"first": first, "warm": warm, "cases": cases, "nocov": nocov, "nocov_cases": nocov_cases}
+    return {
+        "first": first,
+        "warm": warm,
+        "cases": cases,
+        "nocov": nocov,
+        "nocov_cases": nocov_cases,
+        "steal": [stolen["first"], *(stolen[f"warm{k}"] for k in range(runs)), stolen["nocov"]],
+    }
 
 
 def render_tests(t: dict | None, cores: int, why_not: str = "") -> list[str]:
@@ -1630,11 +1678,12 @@ def render_tests(t: dict | None, cores: int, why_not: str = "") -> list[str]:
     slow = sorted(cases, key=lambda c: -c[2])
     nocov = t["nocov"]
     nocov_total = sum(c[2] for c in t["nocov_cases"])
+    stolen = [("–" if x is None else fmt(x)) for x in t.get("steal") or [None] * (len(warm) + 2)]
     rows = [
-        ["first run in this checkout (uncounted)", fmt(t["first"].wall), fmt(t["first"].cpu)],
-        *[[f"warm run {i + 1}", fmt(p.wall), fmt(p.cpu)] for i, p in enumerate(warm)],
-        ["**warm, median**", f"**{fmt(wall)}**", f"**{fmt(cpu)}**"],
-        ["warm, coverage off (`PYTEST_ADDOPTS=--no-cov`)", fmt(nocov.wall), fmt(nocov.cpu)],
+        ["first run in this checkout (uncounted)", fmt(t["first"].wall), fmt(t["first"].cpu), stolen[0]],
+        *[[f"warm run {i + 1}", fmt(p.wall), fmt(p.cpu), stolen[1 + i]] for i, p in enumerate(warm)],
+        ["**warm, median**", f"**{fmt(wall)}**", f"**{fmt(cpu)}**", ""],
+        ["warm, coverage off (`PYTEST_ADDOPTS=--no-cov`)", fmt(nocov.wall), fmt(nocov.cpu), stolen[-1]],
     ]
     least = cpu / cores
     out += [
@@ -1643,9 +1692,10 @@ def render_tests(t: dict | None, cores: int, why_not: str = "") -> list[str]:
         "the shared report builds (`.pytest_cache/sofstat-builds/`) and bytecode already made by the run "
         "before. CPU is user + system of make and every process under it (pytest's workers, kernels, "
         "Chromium), from `os.wait4`. Each run writes a JUnit XML file (`PYTEST_ADDOPTS=--junitxml=…`), "
-        "which gives every test's time (set-up, call and tear-down).",
+        "which gives every test's time (set-up, call and tear-down). *Steal* is the CPU time the host "
+        "took from this virtual machine during the run (/proc/stat), summed over its cores.",
         "",
-        *table(["Run", "Wall, s", "CPU, s"], rows),
+        *table(["Run", "Wall, s", "CPU, s", "Steal, s"], rows),
         "",
         f"- Warm: {fmt(wall)} s: {verdict_seconds(wall, GOAL_TEST)}.",
         f"- Why (from the runs above): the suite needs {fmt(cpu)} s of CPU; on {cores} cores that is at "
@@ -1714,7 +1764,10 @@ def render(m: dict, args, sections: dict) -> str:
             [
                 ["CPU", f"{m['cpu']} ({m['cores']} cores seen by the OS)"],
                 ["Memory", f"{fmt(m['memory_gib'], 1)} GiB" if m["memory_gib"] else "–"],
-                ["A new process writing 1 GiB it has just allocated, at the start", probe_text(m["probe"])],
+                [
+                    "A new process writing 1 GiB it has just allocated, at the start",
+                    probe_text(m.get("probe")),
+                ],
                 ["OS", m["os"]],
                 ["Python", m["python"]],
                 ["pandas / NumPy", f"{m['pandas']} / {m['numpy']}"],

@@ -372,3 +372,33 @@ def test_make_bench_says_whether_a_verdict_lies_within_the_alternated_pairs_spre
         "CPU: report ÷ floor = 1.15: **met** (1.15 ≤ 1.15) (the 2 alternated pairs ranged from 1.10 to 1.20"
         in text
     )
+
+
+def test_make_bench_says_what_the_host_took_and_how_fast_memory_came(tmp_path, monkeypatch):
+    """make bench: the steal time from /proc/stat, and the memory probe's sentence, or nothing."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import run as bench
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    stat = tmp_path / "stat"
+    stat.write_text("cpu  38428 1904 20816 413612 388 0 135 520 0 0\ncpu0 1 2 3 4 5 6 7 8 0 0\n")
+    real_path = bench.Path
+    monkeypatch.setattr(bench, "Path", lambda p: real_path(stat) if p == "/proc/stat" else real_path(p))
+    assert bench.steal() == 520 / bench.os.sysconf("SC_CLK_TCK")
+    stat.write_text("cpu  1 2 3\n")  # (a system that does not count steal time)
+    assert bench.steal() is None
+    monkeypatch.setattr(bench.os, "cpu_count", lambda: 2)
+    assert (
+        bench.steal_text(5.2, 6.7, 10.0)
+        == " CPU time taken by the host meanwhile (steal): 1.50 s, 8 % of the cores' time."
+    )
+    assert bench.steal_text(None, 6.7, 10.0) == ""
+    assert bench._probe_sentence(None, None) == ""
+    text = bench._probe_sentence((3.43, 0.04), None)
+    assert text.startswith(
+        " A new process writing 1 GiB it has just allocated took 3.43 s (writing it again: 0.04 s) "
+    )
+    assert "before and not measured after" in text
