@@ -150,9 +150,10 @@ def factorize(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
 
 
-def text_column(codes: np.ndarray, uniques) -> pd.Series:
-    """A ``str`` Series of ``uniques[codes]``."""
-    return pd.Series(np.asarray(uniques, dtype=object).take(codes), dtype="str")
+def text_array(codes: np.ndarray, uniques) -> pd.api.extensions.ExtensionArray:
+    """A ``str`` array of ``uniques[codes]``, for a frame's column: a frame made of arrays, not of
+    Series, does not join their indexes and reindex them (a fixed cost of every call)."""
+    return pd.array(np.asarray(uniques, dtype=object).take(codes), dtype="str")
 
 
 def as_dtypes(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:

@@ -108,7 +108,7 @@ def read_sick_leave(source: src.Source) -> pd.DataFrame:
             rate = 100 * sick / ordinary
         years = np.array([k[:4] for k in keys.tolist()], dtype=object)
         published = np.zeros(n, dtype=bool)
-        sources = pd.Series([source_name] * n, dtype="str")
+        sources = pd.array([source_name] * n, dtype="str")
     else:
         key_codes, keys = cells.factorize(f["år"])
         ok = cells.fullmatch(keys, config.YEAR_PATTERN)[key_codes]
@@ -132,9 +132,9 @@ def read_sick_leave(source: src.Source) -> pd.DataFrame:
         published = (words == "ja")[word_codes]
         if "källa" in f:
             source_codes, named = cells.factorize(f["källa"])
-            sources = cells.text_column(source_codes, [v if v else source_name for v in named.tolist()])
+            sources = cells.text_array(source_codes, [v if v else source_name for v in named.tolist()])
         else:
-            sources = pd.Series([source_name] * n, dtype="str")
+            sources = pd.array([source_name] * n, dtype="str")
         sick, ordinary = np.full(n, np.nan), np.full(n, np.nan)
         years = keys
     pair = key_codes * (len(groups) + 1) + group_codes  # the same month (or year) and group twice
@@ -149,14 +149,14 @@ def read_sick_leave(source: src.Source) -> pd.DataFrame:
     df = pd.DataFrame(
         {
             "year": year_values[key_codes],
-            "month": cells.text_column(key_codes, keys) if monthly else pd.Series([pd.NA] * n, dtype="str"),
-            "group": cells.text_column(group_codes, groups),
+            "month": cells.text_array(key_codes, keys) if monthly else pd.array([pd.NA] * n, dtype="str"),
+            "group": cells.text_array(group_codes, groups),
             "sick_hours": sick,
             "ordinary_hours": ordinary,
             "rate": rate,
             "employees": employees,
             "published": published,
-            "source": sources.array,
+            "source": sources,
         },
         copy=False,  # (arrays made here, for this frame only)
     )

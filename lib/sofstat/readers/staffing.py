@@ -182,19 +182,20 @@ def _check_rows(rows: Rows, text_of, problems: src.Problems) -> None:
             )
 
 
-def _text(values) -> pd.Series:
-    """A ``str`` Series with a fresh index (a column as read is taken as it is)."""
+def _text(values) -> pd.api.extensions.ExtensionArray:
+    """A ``str`` array (a column as read is taken as it is). The frame is built from arrays, not
+    Series: Series would have their indexes joined and be reindexed, a fixed cost of every call."""
     if isinstance(values, pd.Series):
-        return values.reset_index(drop=True)
-    return pd.Series(np.asarray(values, dtype=object), dtype="str")
+        return values.array
+    return pd.Series(np.asarray(values, dtype=object), dtype="str").array
 
 
-def _departments(codes: np.ndarray, digits: fast.Digits | None) -> pd.Series:
-    """The first five digits of every code (the code itself when shorter)."""
+def _departments(codes: np.ndarray, digits: fast.Digits | None) -> pd.api.extensions.ExtensionArray:
+    """The first five digits of every code (the code itself when shorter), as a ``str`` array."""
     if digits is None:
-        return pd.Series([c[:5] for c in codes.tolist()], dtype="str")
+        return pd.Series([c[:5] for c in codes.tolist()], dtype="str").array
     inverse, first = fast.factorize_in_order(digits.keys(5))
-    return cells.text_column(inverse, digits.take(first).strings(5))
+    return cells.text_array(inverse, digits.take(first).strings(5))
 
 
 def read_staffing(source: src.Source, period: str | None = None) -> pd.DataFrame:
@@ -265,10 +266,10 @@ def read_staffing(source: src.Source, period: str | None = None) -> pd.DataFrame
     levels = np.array([str(_LEVELS.get(k, "")) for k in range(max(config.CODE_LENGTHS) + 1)], dtype=object)
     df = pd.DataFrame(
         {
-            "period": pd.Series(str(period), index=range(len(code_values)), dtype="str"),
+            "period": pd.Series(str(period), index=range(len(code_values)), dtype="str").array,
             "unit_code": _text(rows.code),
             "unit_name": _text(rows.name),
-            "level": pd.Series(levels[lengths], dtype="str"),
+            "level": pd.Series(levels[lengths], dtype="str").array,
             "department_code": _departments(code_values, rows.digits),
             "employees": np.asarray(rows.employees, dtype="int64"),
             "fte": np.asarray(rows.fte, dtype="float64"),

@@ -350,15 +350,15 @@ def _aggregate(rows: _Rows, cell_ids: np.ndarray, sums: _Sums) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "year": np.asarray(rows.year.values[rows.year.codes[first]], dtype="int64"),
-            "question_id": cells.text_column(rows.question.codes[first], rows.question.values),
-            "group": cells.text_column(rows.group.codes[first], rows.group.values),
-            "unit_code": cells.text_column(rows.unit.codes[first], rows.unit.values),
-            "category": cells.text_column(rows.category.codes[first], rows.category.values),
+            "question_id": cells.text_array(rows.question.codes[first], rows.question.values),
+            "group": cells.text_array(rows.group.codes[first], rows.group.values),
+            "unit_code": cells.text_array(rows.unit.codes[first], rows.unit.values),
+            "category": cells.text_array(rows.category.codes[first], rows.category.values),
             "share": sums.cell_share.to_numpy(),
             "respondents": sums.first_n.take(rows.keys[first]),
             "approximate": approximate,
             "published": published,
-            "source": cells.text_column(rows.source.codes[first], rows.source.values),
+            "source": cells.text_array(rows.source.codes[first], rows.source.values),
         },
         copy=False,  # (arrays made here, for this frame only)
     )
