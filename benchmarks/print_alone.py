@@ -5,8 +5,10 @@ times: start the report's :class:`sofstat.report.pdf.Printer`, wait until
 Chromium answers and then ``--settle`` seconds more (it finishes starting up
 in the background; a build's Chromium has the last notebook's time for that),
 print ``PAGE`` once (timed), stop Chromium (timed). The CPU
-of each Chromium (all its processes, from ``RUSAGE_CHILDREN`` once it has
-ended) is what a build's CPU counts for its PDF.
+of each Chromium (all its processes: the browser's from ``RUSAGE_CHILDREN``
+once it has ended, and that of the processes that outlived it, its zygotes and
+what they started, which this script reaps as their child subreaper,
+``reaper.py``) is what a build's CPU counts for its PDF.
 
 A build does exactly this once, and its print is on the critical path after
 the last notebook: this is the least the PDF can add to a build that has its
@@ -24,6 +26,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import reaper  # benchmarks/, this script's folder
 
 from sofstat.report.pdf import Printer
 
@@ -49,6 +53,7 @@ def measure(page: Path, runs: int, settle: float) -> dict:
                 prints.append(time.perf_counter() - t)
                 t = time.perf_counter()
             closes.append(time.perf_counter() - t)
+            reaper.reap(reaper.is_chromium, timeout=30)  # (what it reaps counts in RUSAGE_CHILDREN)
             cpus.append(_children_cpu() - cpu0)
         same = len({(Path(tmp) / f"{k}.pdf").read_bytes() for k in range(runs)}) == 1
     return {
@@ -75,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
+    reaper.become_subreaper()
     args.json.write_text(
         json.dumps(measure(args.page.resolve(), args.runs, args.settle), indent=1), encoding="utf-8"
     )

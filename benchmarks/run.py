@@ -5,7 +5,9 @@
    running six notebooks that hold only the report notebooks' import lines,
    two at a time, each in a kernel of its own; the report runs its notebooks
    in one kernel per worker), alternated, medians of wall and
-   CPU time (user + system of the whole process tree, from ``os.wait4``).
+   CPU time (user + system of the whole process tree, from ``os.wait4``, and
+   of the processes that outlive their parent, such as Chromium's zygotes,
+   which this benchmark reaps as their child subreaper: ``reaper.py``).
 2. Where a build's time goes: one more build under ``benchmarks/stages.py``,
    which wraps the build's stage functions from outside the library and
    records each stage's wall and CPU time and every notebook cell's time; and
@@ -67,6 +69,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 import floor  # noqa: E402
+import reaper  # noqa: E402
 import synth  # noqa: E402
 
 import sofstat  # noqa: E402
@@ -151,18 +154,27 @@ def table(head: list[str], rows: list[list[str]], align: str | None = None) -> l
 # --- whole processes -----------------------------------------------------------
 
 
+#: True once main() has made this process the reaper of its commands' orphans (see reaper.py)
+SUBREAPER = False
+
+
 @dataclass
 class Proc:
     cmd: list[str]
     wall: float
-    cpu: float  # user + system of the process and every descendant it waited for
+    cpu: float  # user + system of the process, every descendant it waited for, and the orphans
     code: int
     stdout: str
     stderr: str
+    orphans: int = 0  # processes that outlived their parent, reaped by this benchmark (see reaper)
+    orphan_cpu: float = 0.0  # their CPU, included in cpu
 
 
 def run_process(cmd: list[str], cwd: Path, env: dict | None = None, timeout: float = 3600) -> Proc:
-    """Run ``cmd`` as a whole process; wall time, and CPU time from ``os.wait4``."""
+    """Run ``cmd`` as a whole process; wall time, and CPU time from ``os.wait4``: the process's,
+    every descendant's it waited for, and, with this benchmark the child subreaper (:data:`SUBREAPER`),
+    every descendant's that outlived its parent (Chromium's zygotes and what they started), reaped
+    here once the process has ended. The wall time is the process's alone."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=True)
@@ -184,15 +196,19 @@ def run_process(cmd: list[str], cwd: Path, env: dict | None = None, timeout: flo
             timer.cancel()
         wall = time.perf_counter() - t0
         p.returncode = os.waitstatus_to_exitcode(status)
+        # this process starts nothing else meanwhile: every child left is an orphan of cmd's tree
+        orphan_cpu, orphans, _ = reaper.reap(timeout=60, group=p.pid)
         out.seek(0)
         err.seek(0)
         return Proc(
             cmd,
             wall,
-            usage.ru_utime + usage.ru_stime,
+            usage.ru_utime + usage.ru_stime + orphan_cpu,
             p.returncode,
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
+            orphans,
+            orphan_cpu,
         )
 
 
@@ -251,6 +267,30 @@ def machine() -> dict:
         "chromium": chrome,
         "probe": memory_probe(),
     }
+
+
+def orphans_text(procs: list[Proc]) -> str:
+    """How the CPU of processes that outlived their parent was counted, with what was found."""
+    if not SUBREAPER:
+        return (
+            "not counting processes that outlived their parent (this system refused the child subreaper, "
+            "`prctl(PR_SET_CHILD_SUBREAPER)`): headless Chromium's zygotes and the renderer and GPU processes "
+            "they start are among them, so the CPU with the PDF is too low."
+        )
+    n = [p.orphans for p in procs]
+    cpu = [p.orphan_cpu for p in procs]
+    span = f"{min(n)}" if min(n) == max(n) else f"{min(n)}–{max(n)}"
+    secs = f"{fmt(min(cpu))}" if fmt(min(cpu)) == fmt(max(cpu)) else f"{fmt(min(cpu))}–{fmt(max(cpu))}"
+    found = (
+        f"in these runs {span} such processes per run, with {secs} s of CPU"
+        if max(n)
+        else "none turned up in these runs"
+    )
+    return (
+        "plus that of every process that outlived its parent (headless Chromium's zygotes and the renderer "
+        "and GPU processes they start, which `os.wait4` on the browser does not see), reaped by this benchmark "
+        f"as their child subreaper (`prctl(PR_SET_CHILD_SUBREAPER)`): {found}."
+    )
 
 
 def load() -> str:
@@ -422,7 +462,7 @@ def render_build(b: Build, stages: dict | None) -> list[str]:
         "starts fewer kernels and imports its modules fewer times than its floor.",
         f"- Alternated report, floor, report, floor, … ({plural(b.pairs, 'pair')}, after "
         f"{plural(b.warmup, 'uncounted warm-up pair')}). Wall time is the process's; CPU time is user + system of the process and every child "
-        "it waited for (kernels, Chromium, git), from `os.wait4`.",
+        "it waited for (kernels, Chromium, git), from `os.wait4`, " + orphans_text([*b.report, *b.floor]),
         f"- Load average (1/5/15 min) before: {b.load_before}; after: {b.load_after}.{steal_text(*b.steal)}",
         "",
         *table(
@@ -720,7 +760,8 @@ def why_build(st: dict, b: Build | None, r_parts: dict, f_parts: dict, cells: li
         lines.append(
             f"- The PDF took {fmt(d)} s of the build's {fmt(wall)} s ({pct(d, wall)}): "
             + ", ".join(f"{s['label']} {fmt(_dur(s))} s" for s in pdf)
-            + f"; Chromium used {fmt(cpu)} s of CPU (counted when it ended)"
+            + f"; Chromium used {fmt(cpu)} s of CPU (counted when it ended, with its processes that outlived the "
+            "browser process)"
             + (
                 "; the print ran in another thread, alongside the main thread's stages of that time "
                 "(so it is not all added to the build's wall time)."
@@ -1691,7 +1732,8 @@ def render_tests(t: dict | None, cores: int, why_not: str = "") -> list[str]:
         f"{cores} workers with coverage, nbval and every browser and PDF test), {len(cases)} tests. *Warm*: "
         "the shared report builds (`.pytest_cache/sofstat-builds/`) and bytecode already made by the run "
         "before. CPU is user + system of make and every process under it (pytest's workers, kernels, "
-        "Chromium), from `os.wait4`. Each run writes a JUnit XML file (`PYTEST_ADDOPTS=--junitxml=…`), "
+        "Chromium), from `os.wait4`, " + orphans_text([t["first"], *warm, nocov]) + " "
+        "Each run writes a JUnit XML file (`PYTEST_ADDOPTS=--junitxml=…`), "
         "which gives every test's time (set-up, call and tear-down). *Steal* is the CPU time the host "
         "took from this virtual machine during the run (/proc/stat), summed over its cores.",
         "",
@@ -1938,7 +1980,10 @@ def main(argv: list[str] | None = None) -> int:
         args.output = (Path(tempfile.gettempdir()) / "sofstat-benchmarks-quick.md") if q else DOC
 
     started = time.perf_counter()
+    global SUBREAPER
+    SUBREAPER = reaper.become_subreaper()
     m = machine()
+    reaper.reap(timeout=30)  # (anything `chromium --version` left behind)
     say(
         f"sofstat benchmarks ({'quick' if q else 'full'}) on {m['date']}: {m['cpu']}, {m['cores']} cores, "
         f"Python {m['python']}, pandas {m['pandas']}, sofstat {m['sofstat']}; load {load()}"

@@ -33,7 +33,10 @@ per-cell clocks.
 Times are seconds from the start of this script. CPU is user + system time:
 ``self`` for this process (all its threads), ``children`` for the child
 processes that ended and were waited for during the stage (kernels,
-Chromium, git).
+Chromium, git). This script makes itself the child subreaper
+(``reaper.py``), so that Chromium's processes that outlive the browser
+process end as its children; ``Printer.close`` is followed by waiting for
+them, and their CPU is counted in that stage.
 """
 
 from __future__ import annotations
@@ -50,6 +53,8 @@ import resource  # noqa: E402
 import sys  # noqa: E402
 import threading  # noqa: E402
 from pathlib import Path  # noqa: E402
+
+import reaper  # noqa: E402  (benchmarks/, this script's folder)
 
 
 def _now() -> float:
@@ -214,7 +219,7 @@ FUNCTIONS = [
 METHODS = [
     ("sofstat.report.pdf", "Printer", "__init__", "Printer() (starts Chromium)"),
     ("sofstat.report.pdf", "Printer", "print", "Printer.print (rapport.pdf)"),
-    ("sofstat.report.pdf", "Printer", "close", "Printer.close (stops Chromium)"),
+    ("sofstat.report.pdf", "Printer", "close", "Printer.close (stops Chromium, reaps what outlived it)"),
 ]
 #: Modules the build may import late (after its kernels have started): patched, and their
 #: import timed, when they are imported, so that the wrapper does not import them early.
@@ -245,7 +250,22 @@ def _patch_module(rec: Recorder, name: str, module) -> None:
         if callable(fn):
             key = f"{cls_name}.{attr}"
             rec.labels[key] = label
-            setattr(cls, attr, rec.wrap(key, fn))
+            setattr(cls, attr, rec.wrap(key, _and_reap(fn) if attr == "close" else fn))
+
+
+def _and_reap(close):
+    """``Printer.close``, then waiting for Chromium's processes that outlived the browser (its
+    zygotes, and the renderer and GPU processes they started): with this script their child
+    subreaper, they end as its children, and their CPU is counted in the stage's."""
+
+    @functools.wraps(close)
+    def close_and_reap(*args, **kwargs):
+        try:
+            return close(*args, **kwargs)
+        finally:
+            reaper.reap(reaper.is_chromium, timeout=30)
+
+    return close_and_reap
 
 
 def run_report(argv: list[str], rec: Recorder) -> int:
@@ -300,6 +320,7 @@ def main() -> int:
     rest = args[3:]
     if rest[:1] == ["--"]:
         rest = rest[1:]
+    reaper.become_subreaper()
     rec = Recorder()
     code = (run_report if what == "report" else run_floor)(rest, rec)
     cpu = _cpu()
