@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import time
 
 import pytest
 from PIL import Image
@@ -84,6 +85,11 @@ def test_printer_prints_over_its_pipe_with_many_files_open(baseline_report, tmp_
         with pdf.Printer() as printer:
             printer.print(baseline_report / "index.html", tmp_path / "a.pdf")
             printer.print(baseline_report / "index.html", tmp_path / "b.pdf")
+            # every target (filter [{}]: browser UI and tabs too) is one of its own pages: Chromium
+            # built no hidden browser UI, new-tab page or omnibox drop-down (WebUI renderers, CPU)
+            targets = printer._call("Target.getTargets", {"filter": [{}]}, deadline=time.monotonic() + 60)
+            kinds = sorted({(t["type"], t["url"].split(":", 1)[0]) for t in targets["targetInfos"]})
+            assert kinds == [("page", "file"), ("tab", "file")], kinds
     finally:
         for f in held:
             f.close()
