@@ -279,12 +279,14 @@ def orphans_text(procs: list[Proc]) -> str:
         )
     n = [p.orphans for p in procs]
     cpu = [p.orphan_cpu for p in procs]
-    span = f"{min(n)}" if min(n) == max(n) else f"{min(n)}–{max(n)}"
+    span = (
+        f"{min(n)} such process" + ("" if min(n) == 1 else "es")
+        if min(n) == max(n)
+        else f"{min(n)}–{max(n)} such processes"
+    )
     secs = f"{fmt(min(cpu))}" if fmt(min(cpu)) == fmt(max(cpu)) else f"{fmt(min(cpu))}–{fmt(max(cpu))}"
     found = (
-        f"in these runs {span} such processes per run, with {secs} s of CPU"
-        if max(n)
-        else "none turned up in these runs"
+        f"in these runs {span} per run, with {secs} s of CPU" if max(n) else "none turned up in these runs"
     )
     return (
         "plus that of every process that outlived its parent (headless Chromium's zygotes and the renderer "
@@ -662,7 +664,9 @@ def render_stages(st: dict, b: Build | None) -> list[str]:
         "functions wrapped from outside the library (each wrapper only reads the clock and the CPU counters). "
         "One run, so it carries one run's noise. *Start* is seconds from the start of the script; *CPU self* is "
         "this process (all its threads); *CPU children* is what child processes that ended during the stage "
-        "used (kernels, Chromium, git), counted when they end."
+        "used (kernels, Chromium, git), counted when they end; Chromium's processes that outlive its browser "
+        "process (its zygotes and what they started) end as the script's children (it is their subreaper) and are "
+        "waited for, and counted, in `Printer.close`."
         + (
             f" Not in this version of the library, so not timed: {', '.join(f'`{a}`' for a in absent)}."
             if absent

@@ -6,6 +6,7 @@ import ast
 import json
 import re
 import subprocess
+import sys
 import tomllib
 
 import nbformat
@@ -402,3 +403,30 @@ def test_make_bench_says_what_the_host_took_and_how_fast_memory_came(tmp_path, m
         " A new process writing 1 GiB it has just allocated took 3.43 s (writing it again: 0.04 s) "
     )
     assert "before and not measured after" in text
+
+
+_ORPHANS = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import reaper, run as bench
+bench.SUBREAPER = reaper.become_subreaper()
+# a parent that starts a child burning 0.3 s of CPU and leaves without waiting for it
+child = "import time\\nwhile time.process_time() < 0.3: pass"
+parent = f"import subprocess, sys; subprocess.Popen([sys.executable, '-c', {child!r}])"
+p = bench.run_process([sys.executable, "-c", parent], bench.ROOT)
+print(json.dumps([bench.SUBREAPER, p.code, p.orphans, p.orphan_cpu, p.cpu, reaper.children(), bench.orphans_text([p])]))
+"""
+
+
+def test_make_bench_counts_the_cpu_of_processes_that_outlive_their_parent():
+    """Chromium's zygotes outlive the browser: os.wait4 alone would not see their CPU. The bench
+    (in a process of its own here, so that no pytest worker becomes a subreaper) reaps them."""
+    out = subprocess.run(
+        [sys.executable, "-c", _ORPHANS, str(ROOT / "benchmarks")], capture_output=True, text=True, check=True
+    ).stdout
+    subreaper, code, orphans, orphan_cpu, cpu, left, text = json.loads(out)
+    assert subreaper is True and code == 0
+    assert orphans == 1 and orphan_cpu >= 0.3 and cpu >= orphan_cpu  # the orphan's own CPU, counted
+    assert left == []  # and nothing left unreaped
+    assert "reaped by this benchmark as their child subreaper" in text
+    assert "in these runs 1 such process per run, with" in text
