@@ -269,25 +269,30 @@ def machine() -> dict:
     }
 
 
-def orphans_text(procs: list[Proc]) -> str:
-    """How the CPU of processes that outlived their parent was counted, with what was found."""
+def _orphans_found(procs: list[Proc]) -> str:
+    n = [p.orphans for p in procs]
+    if not n or not max(n):
+        return "none"
+    cpu = [p.orphan_cpu for p in procs]
+    count = (
+        f"{n[0]} such process" + ("" if n[0] == 1 else "es") + " per run"
+        if min(n) == max(n)
+        else f"{min(n)}–{max(n)} such processes per run"
+    )
+    secs = fmt(min(cpu)) if fmt(min(cpu)) == fmt(max(cpu)) else f"{fmt(min(cpu))}–{fmt(max(cpu))}"
+    return f"{count}, with {secs} s of CPU"
+
+
+def orphans_text(groups: dict[str, list[Proc]]) -> str:
+    """How the CPU of processes that outlived their parent was counted, and what was found in each
+    group of runs (``{"the report's runs": [...], ...}``)."""
     if not SUBREAPER:
         return (
             "not counting processes that outlived their parent (this system refused the child subreaper, "
             "`prctl(PR_SET_CHILD_SUBREAPER)`): headless Chromium's zygotes and the renderer and GPU processes "
             "they start are among them, so the CPU with the PDF is too low."
         )
-    n = [p.orphans for p in procs]
-    cpu = [p.orphan_cpu for p in procs]
-    span = (
-        f"{min(n)} such process" + ("" if min(n) == 1 else "es")
-        if min(n) == max(n)
-        else f"{min(n)}–{max(n)} such processes"
-    )
-    secs = f"{fmt(min(cpu))}" if fmt(min(cpu)) == fmt(max(cpu)) else f"{fmt(min(cpu))}–{fmt(max(cpu))}"
-    found = (
-        f"in these runs {span} per run, with {secs} s of CPU" if max(n) else "none turned up in these runs"
-    )
+    found = "; ".join(f"in {name} {_orphans_found(procs)}" for name, procs in groups.items())
     return (
         "plus that of every process that outlived its parent (headless Chromium's zygotes and the renderer "
         "and GPU processes they start, which `os.wait4` on the browser does not see), reaped by this benchmark "
@@ -464,7 +469,8 @@ def render_build(b: Build, stages: dict | None) -> list[str]:
         "starts fewer kernels and imports its modules fewer times than its floor.",
         f"- Alternated report, floor, report, floor, … ({plural(b.pairs, 'pair')}, after "
         f"{plural(b.warmup, 'uncounted warm-up pair')}). Wall time is the process's; CPU time is user + system of the process and every child "
-        "it waited for (kernels, Chromium, git), from `os.wait4`, " + orphans_text([*b.report, *b.floor]),
+        "it waited for (kernels, Chromium, git), from `os.wait4`, "
+        + orphans_text({"the report's runs": b.report, "the floor's": b.floor}),
         f"- Load average (1/5/15 min) before: {b.load_before}; after: {b.load_after}.{steal_text(*b.steal)}",
         "",
         *table(
@@ -1736,7 +1742,7 @@ def render_tests(t: dict | None, cores: int, why_not: str = "") -> list[str]:
         f"{cores} workers with coverage, nbval and every browser and PDF test), {len(cases)} tests. *Warm*: "
         "the shared report builds (`.pytest_cache/sofstat-builds/`) and bytecode already made by the run "
         "before. CPU is user + system of make and every process under it (pytest's workers, kernels, "
-        "Chromium), from `os.wait4`, " + orphans_text([t["first"], *warm, nocov]) + " "
+        "Chromium), from `os.wait4`, " + orphans_text({"these runs": [t["first"], *warm, nocov]}) + " "
         "Each run writes a JUnit XML file (`PYTEST_ADDOPTS=--junitxml=…`), "
         "which gives every test's time (set-up, call and tear-down). *Steal* is the CPU time the host "
         "took from this virtual machine during the run (/proc/stat), summed over its cores.",

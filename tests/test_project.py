@@ -414,7 +414,7 @@ bench.SUBREAPER = reaper.become_subreaper()
 child = "import time\\nwhile time.process_time() < 0.3: pass"
 parent = f"import subprocess, sys; subprocess.Popen([sys.executable, '-c', {child!r}])"
 p = bench.run_process([sys.executable, "-c", parent], bench.ROOT)
-print(json.dumps([bench.SUBREAPER, p.code, p.orphans, p.orphan_cpu, p.cpu, reaper.children(), bench.orphans_text([p])]))
+print(json.dumps([bench.SUBREAPER, p.code, p.orphans, p.orphan_cpu, p.cpu, reaper.children(), bench.orphans_text({"these runs": [p]})]))
 """
 
 
