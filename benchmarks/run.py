@@ -760,8 +760,8 @@ def why_build(st: dict, b: Build | None, r_parts: dict, f_parts: dict, cells: li
         gap_w = b.med("report", "wall") - b.med("floor", "wall")
         gap_c = b.med("report", "cpu") - b.med("floor", "cpu")
         lines.append(
-            f"- Over the pairs the report took {fmt(gap_w)} s more wall time and {fmt(gap_c)} s more CPU than "
-            "the floor (medians). The instrumented build shows where:"
+            f"- Over the pairs the report took {_more_or_less(gap_w)} wall time and {_more_or_less(gap_c)} CPU "
+            "than the floor (medians). The instrumented build shows where:"
         )
     pdf = [s for s in top if s["stage"] in _PDF]
     if pdf:
