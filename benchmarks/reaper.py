@@ -55,7 +55,7 @@ def children(wanted: Callable[[str], bool] = lambda name: True) -> list[int]:
 
 def is_chromium(name: str) -> bool:
     """Chromium's processes by command name (``chromium``, ``chrome_crashpad``, ``chrome``…)."""
-    return name.startswith(("chrom", "chrome"))
+    return name.startswith("chrom")
 
 
 def reap(
@@ -82,10 +82,15 @@ def reap(
                 cpu += usage.ru_utime + usage.ru_stime
                 reaped += 1
         if time.monotonic() > deadline:
+            if group:
+                try:
+                    os.killpg(group, signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
             for pid in children(wanted):
                 killed += 1
                 try:
-                    os.killpg(group, signal.SIGKILL) if group else os.kill(pid, signal.SIGKILL)
+                    os.kill(pid, signal.SIGKILL)
                 except (ProcessLookupError, PermissionError):
                     pass
             deadline = float("inf")  # once: then wait for the killed ones

@@ -414,7 +414,12 @@ bench.SUBREAPER = reaper.become_subreaper()
 child = "import time\\nwhile time.process_time() < 0.3: pass"
 parent = f"import subprocess, sys; subprocess.Popen([sys.executable, '-c', {child!r}])"
 p = bench.run_process([sys.executable, "-c", parent], bench.ROOT)
-print(json.dumps([bench.SUBREAPER, p.code, p.orphans, p.orphan_cpu, p.cpu, reaper.children(), bench.orphans_text({"these runs": [p]})]))
+import subprocess
+# one that would outlive the timeout: killed, then reaped
+sleeper = f"import subprocess, sys; subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])"
+subprocess.run([sys.executable, "-c", sleeper], check=True)
+_, reaped, killed = reaper.reap(timeout=0.3)
+print(json.dumps([bench.SUBREAPER, p.code, p.orphans, p.orphan_cpu, p.cpu, reaper.children(), bench.orphans_text({"these runs": [p]}), reaped, killed]))
 """
 
 
@@ -424,9 +429,10 @@ def test_make_bench_counts_the_cpu_of_processes_that_outlive_their_parent():
     out = subprocess.run(
         [sys.executable, "-c", _ORPHANS, str(ROOT / "benchmarks")], capture_output=True, text=True, check=True
     ).stdout
-    subreaper, code, orphans, orphan_cpu, cpu, left, text = json.loads(out)
+    subreaper, code, orphans, orphan_cpu, cpu, left, text, reaped, killed = json.loads(out)
     assert subreaper is True and code == 0
     assert orphans == 1 and orphan_cpu >= 0.3 and cpu >= orphan_cpu  # the orphan's own CPU, counted
     assert left == []  # and nothing left unreaped
     assert "reaped by this benchmark as their child subreaper" in text
     assert "in these runs 1 such process per run, with" in text
+    assert (reaped, killed) == (1, 1)  # an orphan still running after the timeout is killed and reaped
