@@ -5,10 +5,10 @@ times: start the report's :class:`sofstat.report.pdf.Printer`, wait until
 Chromium answers and then ``--settle`` seconds more (it finishes starting up
 in the background; a build's Chromium has the last notebook's time for that),
 print ``PAGE`` once (timed), stop Chromium (timed). The CPU
-of each Chromium (all its processes: the browser's from ``RUSAGE_CHILDREN``
-once it has ended, and that of the processes that outlived it, its zygotes and
-what they started, which this script reaps as their child subreaper,
-``reaper.py``) is what a build's CPU counts for its PDF.
+of each Chromium (all its processes, from ``RUSAGE_CHILDREN`` once it has
+ended, with those that outlived the browser, reaped as their child subreaper:
+see ``reaper.py``; the JSON's ``subreaper`` says whether it could) is what a
+build's CPU counts for its PDF.
 
 A build does exactly this once, and its print is on the critical path after
 the last notebook: this is the least the PDF can add to a build that has its
@@ -37,7 +37,7 @@ def _children_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def measure(page: Path, runs: int, settle: float) -> dict:
+def measure(page: Path, runs: int, settle: float, subreaper: bool = False) -> dict:
     """Medians over ``runs`` Chromiums, each started, printing ``page`` once and stopped."""
     ready, prints, closes, cpus = [], [], [], []
     with tempfile.TemporaryDirectory(prefix="sofstat-print-") as tmp:
@@ -68,6 +68,7 @@ def measure(page: Path, runs: int, settle: float) -> dict:
         "close_median": statistics.median(closes),
         "cpu_median": statistics.median(cpus),
         "same_bytes": same,
+        "subreaper": subreaper,
     }
 
 
@@ -80,9 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
-    reaper.become_subreaper()
+    subreaper = reaper.become_subreaper()
     args.json.write_text(
-        json.dumps(measure(args.page.resolve(), args.runs, args.settle), indent=1), encoding="utf-8"
+        json.dumps(measure(args.page.resolve(), args.runs, args.settle, subreaper), indent=1),
+        encoding="utf-8",
     )
     return 0
 

@@ -6,8 +6,7 @@
    two at a time, each in a kernel of its own; the report runs its notebooks
    in one kernel per worker), alternated, medians of wall and
    CPU time (user + system of the whole process tree, from ``os.wait4``, and
-   of the processes that outlive their parent, such as Chromium's zygotes,
-   which this benchmark reaps as their child subreaper: ``reaper.py``).
+   of the processes that outlive their parent: ``reaper.py``).
 2. Where a build's time goes: one more build under ``benchmarks/stages.py``,
    which wraps the build's stage functions from outside the library and
    records each stage's wall and CPU time and every notebook cell's time; and
@@ -168,13 +167,14 @@ class Proc:
     stderr: str
     orphans: int = 0  # processes that outlived their parent, reaped by this benchmark (see reaper)
     orphan_cpu: float = 0.0  # their CPU, included in cpu
+    orphans_killed: int = 0  # of them, still running a minute after the process ended, so killed
 
 
 def run_process(cmd: list[str], cwd: Path, env: dict | None = None, timeout: float = 3600) -> Proc:
     """Run ``cmd`` as a whole process; wall time, and CPU time from ``os.wait4``: the process's,
     every descendant's it waited for, and, with this benchmark the child subreaper (:data:`SUBREAPER`),
-    every descendant's that outlived its parent (Chromium's zygotes and what they started), reaped
-    here once the process has ended. The wall time is the process's alone."""
+    every descendant's that outlived its parent (see reaper.py), reaped here once the process has
+    ended. The wall time is the process's alone."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         t0 = time.perf_counter()
         p = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err, start_new_session=True)
@@ -197,7 +197,7 @@ def run_process(cmd: list[str], cwd: Path, env: dict | None = None, timeout: flo
         wall = time.perf_counter() - t0
         p.returncode = os.waitstatus_to_exitcode(status)
         # this process starts nothing else meanwhile: every child left is an orphan of cmd's tree
-        orphan_cpu, orphans, _ = reaper.reap(timeout=60, group=p.pid)
+        orphan_cpu, orphans, killed = reaper.reap(timeout=60, group=p.pid)
         out.seek(0)
         err.seek(0)
         return Proc(
@@ -209,6 +209,7 @@ def run_process(cmd: list[str], cwd: Path, env: dict | None = None, timeout: flo
             err.read().decode("utf-8", "replace"),
             orphans,
             orphan_cpu,
+            killed,
         )
 
 
@@ -280,7 +281,13 @@ def _orphans_found(procs: list[Proc]) -> str:
         else f"{min(n)}–{max(n)} such processes per run"
     )
     secs = fmt(min(cpu)) if fmt(min(cpu)) == fmt(max(cpu)) else f"{fmt(min(cpu))}–{fmt(max(cpu))}"
-    return f"{count}, with {secs} s of CPU"
+    killed = sum(p.orphans_killed for p in procs)
+    still = (
+        f" ({killed} process{'' if killed == 1 else 'es'} still running a minute after its run had ended, killed)"
+        if killed
+        else ""
+    )
+    return f"{count}, with {secs} s of CPU{still}"
 
 
 def orphans_text(groups: dict[str, list[Proc]]) -> str:
@@ -294,9 +301,9 @@ def orphans_text(groups: dict[str, list[Proc]]) -> str:
         )
     found = "; ".join(f"in {name} {_orphans_found(procs)}" for name, procs in groups.items())
     return (
-        "plus that of every process that outlived its parent (headless Chromium's zygotes and the renderer "
-        "and GPU processes they start, which `os.wait4` on the browser does not see), reaped by this benchmark "
-        f"as their child subreaper (`prctl(PR_SET_CHILD_SUBREAPER)`): {found}."
+        "plus that of every process that outlived its parent (headless Chromium's crash handlers and zygotes, "
+        "and the renderer and GPU processes the zygotes start, which `os.wait4` on the browser does not see), "
+        f"reaped by this benchmark as their child subreaper (`prctl(PR_SET_CHILD_SUBREAPER)`): {found}."
     )
 
 
@@ -670,9 +677,14 @@ def render_stages(st: dict, b: Build | None) -> list[str]:
         "functions wrapped from outside the library (each wrapper only reads the clock and the CPU counters). "
         "One run, so it carries one run's noise. *Start* is seconds from the start of the script; *CPU self* is "
         "this process (all its threads); *CPU children* is what child processes that ended during the stage "
-        "used (kernels, Chromium, git), counted when they end; Chromium's processes that outlive its browser "
-        "process (its zygotes and what they started) end as the script's children (it is their subreaper) and are "
-        "waited for, and counted, in `Printer.close`."
+        "used (kernels, Chromium, git), counted when they end; "
+        + (
+            "Chromium's processes that outlive its browser process end as the script's children (it is their "
+            "subreaper) and are waited for, and counted, in `Printer.close`."
+            if st["report"].get("subreaper")
+            else "Chromium's processes that outlive its browser process are **not** counted (this system refused "
+            "the script the child subreaper), so Chromium's CPU here is too low."
+        )
         + (
             f" Not in this version of the library, so not timed: {', '.join(f'`{a}`' for a in absent)}."
             if absent
@@ -870,7 +882,13 @@ def why_build(st: dict, b: Build | None, r_parts: dict, f_parts: dict, cells: li
             f"- The PDF alone, measured apart (`benchmarks/print_alone.py`, median of {pa['runs']}: a Chromium "
             f"started, given {fmt(pa['settle'], 1)} s to settle, printing this build's page once, stopped): "
             f"{fmt(pa['print_median'])} s to print and {fmt(pa['close_median'])} s to stop, and "
-            f"{fmt(pa['cpu_median'])} s of Chromium's CPU. The print needs the finished page, so it comes after "
+            f"{fmt(pa['cpu_median'])} s of Chromium's CPU"
+            + (
+                " (all its processes, with those that outlived the browser)"
+                if pa.get("subreaper")
+                else " (**without** its processes that outlived the browser: the subreaper was refused, so too low)"
+            )
+            + ". The print needs the finished page, so it comes after "
             f"the last notebook and adds its time to everything before it: on top of the floor's {fmt(fw)} s it "
             f"would make {fmt(fw + tail)} s, {fmt((fw + tail) / fw)}× the floor (goal {GOAL_BUILD}), and the "
             f"floor's {fmt(fc)} s + {fmt(pa['cpu_median'])} s of CPU would be "

@@ -33,10 +33,10 @@ per-cell clocks.
 Times are seconds from the start of this script. CPU is user + system time:
 ``self`` for this process (all its threads), ``children`` for the child
 processes that ended and were waited for during the stage (kernels,
-Chromium, git). This script makes itself the child subreaper
-(``reaper.py``), so that Chromium's processes that outlive the browser
-process end as its children; ``Printer.close`` is followed by waiting for
-them, and their CPU is counted in that stage.
+Chromium, git). This script makes itself the child subreaper (see
+``reaper.py``; the JSON's ``subreaper`` says whether it could), and
+``Printer.close`` is followed by reaping Chromium's processes that outlived
+the browser, so that their CPU is counted in that stage.
 """
 
 from __future__ import annotations
@@ -254,9 +254,8 @@ def _patch_module(rec: Recorder, name: str, module) -> None:
 
 
 def _and_reap(close):
-    """``Printer.close``, then waiting for Chromium's processes that outlived the browser (its
-    zygotes, and the renderer and GPU processes they started): with this script their child
-    subreaper, they end as its children, and their CPU is counted in the stage's."""
+    """``Printer.close``, then reaping Chromium's processes that outlived the browser (see
+    reaper.py), so that their CPU is counted in the stage's."""
 
     @functools.wraps(close)
     def close_and_reap(*args, **kwargs):
@@ -320,7 +319,7 @@ def main() -> int:
     rest = args[3:]
     if rest[:1] == ["--"]:
         rest = rest[1:]
-    reaper.become_subreaper()
+    subreaper = reaper.become_subreaper()
     rec = Recorder()
     code = (run_report if what == "report" else run_floor)(rest, rec)
     cpu = _cpu()
@@ -336,6 +335,7 @@ def main() -> int:
                 "notebooks": rec.notebooks,
                 "labels": rec.labels,
                 "absent": rec.absent,
+                "subreaper": subreaper,
             },
             indent=1,
         ),

@@ -406,33 +406,61 @@ def test_make_bench_says_what_the_host_took_and_how_fast_memory_came(tmp_path, m
 
 
 _ORPHANS = """
-import json, sys
+import ctypes, json, subprocess, sys
 sys.path.insert(0, sys.argv[1])
 import reaper, run as bench
-bench.SUBREAPER = reaper.become_subreaper()
+out = {"subreaper": reaper.become_subreaper()}
+bench.SUBREAPER = out["subreaper"]
 # a parent that starts a child burning 0.3 s of CPU and leaves without waiting for it
 child = "import time\\nwhile time.process_time() < 0.3: pass"
 parent = f"import subprocess, sys; subprocess.Popen([sys.executable, '-c', {child!r}])"
 p = bench.run_process([sys.executable, "-c", parent], bench.ROOT)
-import subprocess
-# one that would outlive the timeout: killed, then reaped
-sleeper = f"import subprocess, sys; subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])"
-subprocess.run([sys.executable, "-c", sleeper], check=True)
-_, reaped, killed = reaper.reap(timeout=0.3)
-print(json.dumps([bench.SUBREAPER, p.code, p.orphans, p.orphan_cpu, p.cpu, reaper.children(), bench.orphans_text({"these runs": [p]}), reaped, killed]))
+out["counted"] = [p.code, p.orphans, p.orphan_cpu, p.cpu, bench.orphans_text({"these runs": [p]})]
+out["left"] = reaper.children()
+# an orphan that outlives the timeout, and whose own child, in a session of its own, outlives it
+# too: both are killed, the second once the first is (it is handed over only then), and reaped
+grandchild = "import time; time.sleep(60)"
+child = (
+    "import subprocess, sys, time; "
+    f"subprocess.Popen([sys.executable, '-c', {grandchild!r}], start_new_session=True); "
+    "print('started', flush=True); time.sleep(60)"
+)
+parent = (
+    "import subprocess, sys; "
+    f"subprocess.Popen([sys.executable, '-c', {child!r}], stdout=subprocess.PIPE).stdout.readline()"
+)
+subprocess.run([sys.executable, "-c", parent], check=True, timeout=60)
+out["killed"] = reaper.reap(timeout=0.3)[1:]
+# no longer the subreaper: the orphan and its CPU are lost to os.wait4, and the text says so
+ctypes.CDLL(None).prctl(reaper.PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0)
+bench.SUBREAPER = False
+napper = "import time; time.sleep(1)"
+q = bench.run_process([sys.executable, "-c", f"import subprocess, sys; subprocess.Popen([sys.executable, '-c', {napper!r}])"], bench.ROOT)
+out["lost"] = [q.orphans, q.cpu, bench.orphans_text({"these runs": [q]})]
+print(json.dumps(out))
 """
 
 
 def test_make_bench_counts_the_cpu_of_processes_that_outlive_their_parent():
     """Chromium's zygotes outlive the browser: os.wait4 alone would not see their CPU. The bench
     (in a process of its own here, so that no pytest worker becomes a subreaper) reaps them."""
-    out = subprocess.run(
-        [sys.executable, "-c", _ORPHANS, str(ROOT / "benchmarks")], capture_output=True, text=True, check=True
-    ).stdout
-    subreaper, code, orphans, orphan_cpu, cpu, left, text, reaped, killed = json.loads(out)
-    assert subreaper is True and code == 0
-    assert orphans == 1 and orphan_cpu >= 0.3 and cpu >= orphan_cpu  # the orphan's own CPU, counted
-    assert left == []  # and nothing left unreaped
+    out = json.loads(
+        subprocess.run(
+            [sys.executable, "-c", _ORPHANS, str(ROOT / "benchmarks")],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        ).stdout
+    )
+    if not out["subreaper"]:
+        pytest.skip("this system refuses prctl(PR_SET_CHILD_SUBREAPER)")
+    code, orphans, orphan_cpu, cpu, text = out["counted"]
+    assert code == 0 and orphans == 1 and orphan_cpu >= 0.3  # the orphan's own CPU, counted
+    assert cpu - orphan_cpu < 0.3  # which os.wait4 on its parent alone would have missed
     assert "reaped by this benchmark as their child subreaper" in text
     assert "in these runs 1 such process per run, with" in text
-    assert (reaped, killed) == (1, 1)  # an orphan still running after the timeout is killed and reaped
+    assert out["left"] == []  # nothing left unreaped
+    assert out["killed"] == [2, 2]  # both outlived the timeout: killed and reaped, none waited for
+    orphans, cpu, text = out["lost"]
+    assert orphans == 0 and text.startswith("not counting processes that outlived their parent")

@@ -40,12 +40,14 @@ FLAGS = [
     "--disable-sync",
     "--disable-extensions",
     # headless Chromium still builds the browser's hidden user interface: the omnibox's drop-down,
-    # two WebUI pages in a renderer of their own, about 0.7 s of CPU per start; a report needs none
-    # (names Chromium does not know are ignored)
+    # two WebUI pages in a renderer of their own, about 0.6 s of CPU per start; a report needs none.
+    # The first two names do it in Chromium 156, the other two are for versions that preload them
+    # otherwise (names Chromium does not know are ignored). Chromium keeps only the last
+    # --disable-features it is given: this one comes after any from CHROMIUM_FLAGS, and replaces it.
     "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup,PreloadTopChromeWebUI",
 ]
 _CLI_FLAGS = ["--no-pdf-header-footer", "--generate-pdf-document-outline"]
-# the Printer opens its own tab: none at start (the new-tab page is one more WebUI, about 0.3 s of CPU)
+# the Printer opens its own tab: none at start (the new-tab page is one more WebUI, about 0.2–0.3 s of CPU)
 _PIPE_FLAGS = ["--remote-debugging-pipe", "--no-startup-window"]
 _PRINT = {
     "preferCSSPageSize": True,
