@@ -296,8 +296,8 @@ def orphans_text(groups: dict[str, list[Proc]]) -> str:
     if not SUBREAPER:
         return (
             "not counting processes that outlived their parent (this system refused the child subreaper, "
-            "`prctl(PR_SET_CHILD_SUBREAPER)`): headless Chromium's zygotes and the renderer and GPU processes "
-            "they start are among them, so the CPU with the PDF is too low."
+            "`prctl(PR_SET_CHILD_SUBREAPER)`): headless Chromium's crash handlers and zygotes, and the renderer "
+            "and GPU processes the zygotes start, are among them, so the CPU with the PDF is too low."
         )
     found = "; ".join(f"in {name} {_orphans_found(procs)}" for name, procs in groups.items())
     return (
@@ -782,8 +782,12 @@ def why_build(st: dict, b: Build | None, r_parts: dict, f_parts: dict, cells: li
         lines.append(
             f"- The PDF took {fmt(d)} s of the build's {fmt(wall)} s ({pct(d, wall)}): "
             + ", ".join(f"{s['label']} {fmt(_dur(s))} s" for s in pdf)
-            + f"; Chromium used {fmt(cpu)} s of CPU (counted when it ended, with its processes that outlived the "
-            "browser process)"
+            + f"; Chromium used {fmt(cpu)} s of CPU (counted when it ended, "
+            + (
+                "with its processes that outlived the browser process)"
+                if rep.get("subreaper")
+                else "**without** its processes that outlived the browser process: too low)"
+            )
             + (
                 "; the print ran in another thread, alongside the main thread's stages of that time "
                 "(so it is not all added to the build's wall time)."

@@ -120,7 +120,6 @@ def test_pytest_processes_start_without_compiling_the_rfc3987_grammar():
     """``make test`` names tests/fast_start.py first: nbval's nbformat is then imported without
     the RFC 3987 grammar (about 2 s in every pytest process), and the plugins still load."""
     import importlib.metadata
-    import sys
 
     try:
         importlib.metadata.distribution("rfc3987-syntax")
@@ -256,8 +255,6 @@ def test_a_shared_build_is_read_again_only_as_its_manifest_lists_it(baseline_rep
 
 def test_make_bench_reads_every_tests_time_and_sums_it_per_file(tmp_path):
     """Section 6 of make bench: JUnit XML to (file, test, seconds), and the arithmetic of its why."""
-    import sys
-
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         import run as bench
@@ -307,8 +304,6 @@ def test_make_bench_reads_every_tests_time_and_sums_it_per_file(tmp_path):
 
 def test_make_bench_explains_a_missed_national_function_by_bare_operations_of_its_length():
     """Section 4 of make bench: the why of a function whose time per row grew, from references."""
-    import sys
-
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         import run as bench
@@ -341,8 +336,6 @@ def test_make_bench_explains_a_missed_national_function_by_bare_operations_of_it
 
 def test_make_bench_says_whether_a_verdict_lies_within_the_alternated_pairs_spread():
     """Sections 1 and 3 of make bench: a median's verdict with the spread of the pairs' own ratios."""
-    import sys
-
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         import run as bench
@@ -377,8 +370,6 @@ def test_make_bench_says_whether_a_verdict_lies_within_the_alternated_pairs_spre
 
 def test_make_bench_says_what_the_host_took_and_how_fast_memory_came(tmp_path, monkeypatch):
     """make bench: the steal time from /proc/stat, and the memory probe's sentence, or nothing."""
-    import sys
-
     sys.path.insert(0, str(ROOT / "benchmarks"))
     try:
         import run as bench
