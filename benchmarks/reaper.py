@@ -4,10 +4,11 @@
 descendant waited for down the tree. A process whose parent ends first is
 handed to the nearest *child subreaper* among its ancestors, else to init, and
 its CPU is lost to whoever waited for the parent. Headless Chromium does this
-at every start: its crash handlers are orphaned at once, and its browser
-process exits before its zygotes, which then take the renderer, GPU and
-utility processes they started with them; together they use more CPU than the
-browser process itself (about 1.0 s against 0.7 s in one build).
+at every start: its browser process exits before its zygotes, which then take
+the renderer, GPU and utility processes they started with them, and the
+browser's (``chromium``'s, not ``chromium-headless-shell``'s) crash handlers are
+orphaned at once; together they used more CPU than the browser process itself
+(about 1.0 s against 0.7 s in one build with ``chromium``).
 
 This is the one place the benchmarks explain it; they point here. A benchmark
 process that has made itself the child subreaper (Linux,

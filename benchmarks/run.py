@@ -253,6 +253,7 @@ def machine() -> dict:
             chrome = subprocess.run(
                 [exe, "--version"], capture_output=True, text=True, timeout=30
             ).stdout.strip()
+            chrome = f"{chrome} (`{os.path.basename(exe)}`)"
         except (OSError, subprocess.SubprocessError):
             chrome = exe
     return {
@@ -296,12 +297,12 @@ def orphans_text(groups: dict[str, list[Proc]]) -> str:
     if not SUBREAPER:
         return (
             "not counting processes that outlived their parent (this system refused the child subreaper, "
-            "`prctl(PR_SET_CHILD_SUBREAPER)`): headless Chromium's crash handlers and zygotes, and the renderer "
-            "and GPU processes the zygotes start, are among them, so the CPU with the PDF is too low."
+            "`prctl(PR_SET_CHILD_SUBREAPER)`): headless Chromium's zygotes (and the browser's crash handlers), "
+            "and the renderer and GPU processes the zygotes start, are among them, so the CPU with the PDF is too low."
         )
     found = "; ".join(f"in {name} {_orphans_found(procs)}" for name, procs in groups.items())
     return (
-        "plus that of every process that outlived its parent (headless Chromium's crash handlers and zygotes, "
+        "plus that of every process that outlived its parent (headless Chromium's zygotes, and the browser's crash handlers, "
         "and the renderer and GPU processes the zygotes start, which `os.wait4` on the browser does not see), "
         f"reaped by this benchmark as their child subreaper (`prctl(PR_SET_CHILD_SUBREAPER)`): {found}."
     )
@@ -1646,7 +1647,7 @@ def render_setup(
         f"{verdict_seconds(s['install'].wall + s['report1'].wall, GOAL_SETUP)}"
         + (
             f". The clone's `make report` used this machine's {chromium_name} (its `ensure-tools.sh` installs "
-            "Debian's `chromium` where it is missing; that download is not timed here)."
+            "Debian's `chromium-headless-shell` where it is missing; that download is not timed here)."
             if s["pdf"] and chromium_name
             else "."
         ),
@@ -2023,7 +2024,7 @@ def main(argv: list[str] | None = None) -> int:
     pdf = not args.no_pdf
     if pdf and m["chromium"] is None:
         say(
-            "benchmark: headless Chromium was not found (Debian package 'chromium'; `make bench` runs "
+            "benchmark: headless Chromium was not found (Debian package 'chromium-headless-shell' or 'chromium'; `make bench` runs "
             "scripts/ensure-tools.sh report to install it). Benchmarking the report with --no-pdf instead; "
             "the Markdown says so."
         )

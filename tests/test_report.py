@@ -136,6 +136,21 @@ def test_pdf_is_byte_identical(tmp_path, synthetic_report):
     assert out.read_bytes() == (synthetic_report / "rapport.pdf").read_bytes()
 
 
+def test_the_pdf_is_printed_by_the_headless_shell_where_there_is_one(tmp_path, monkeypatch):
+    for name in ["google-chrome", "chromium", "chromium-headless-shell"]:
+        exe = tmp_path / name
+        exe.write_text("#!/bin/sh\n")
+        exe.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert chromium() == str(tmp_path / "chromium-headless-shell")
+    (tmp_path / "chromium-headless-shell").unlink()
+    assert chromium() == str(tmp_path / "chromium")  # Debian's browser, where the shell is missing
+    (tmp_path / "chromium").unlink()
+    assert chromium() == str(tmp_path / "google-chrome")
+    (tmp_path / "google-chrome").unlink()
+    assert chromium() is None
+
+
 def test_index_html_is_swedish_without_code_or_script(baseline_report):
     page = (baseline_report / "index.html").read_text(encoding="utf-8")
     assert page.startswith('<!DOCTYPE html>\n<html lang="sv">')
