@@ -192,7 +192,7 @@ def national(units: int, departments: int, seed: int = 145) -> National:
     """``units`` units in ``departments`` departments (under boards of up to 100
     departments each: 5-digit department codes, 7-digit unit codes), with
     department and board rows holding their units' totals, 12 monthly
-    sick-leave rows and 6 survey rows (two questions, three categories) per unit."""
+    sick-leave rows per unit, and 6 survey rows (two questions, three categories) per unit and per board."""
     from sofstat.readers.staffing import COLUMNS, ReadLog
 
     if units % departments or units // departments > 100:
@@ -285,16 +285,18 @@ def national(units: int, departments: int, seed: int = 145) -> National:
     )
     department_map.attrs["source"] = "synthetic department map"
 
-    # survey: per unit two questions (one per group) x three categories
+    # survey: per unit and per board (a whole administration: a code of 2 digits, as '52'),
+    # two questions (one per group) x three categories
     questions = [("leder_arbetsgruppen", "medarbetare"), ("forutsattningar", "chefer")]
     cats = ["negative", "neutral", "positive"]
-    n_groups = units * len(questions)
+    answering = np.concatenate([unit_codes, b.index.astype(str).to_numpy()])
+    n_groups = len(answering) * len(questions)
     cuts = np.sort(rng.integers(0, 1001, (n_groups, 2)), axis=1)
     tenths = np.column_stack([cuts[:, 0], cuts[:, 1] - cuts[:, 0], 1000 - cuts[:, 1]])
     respondents = rng.integers(1, 121, n_groups)
-    g_unit = np.repeat(unit_codes, len(questions))
-    g_q = np.tile([q for q, _ in questions], units)
-    g_grp = np.tile([g for _, g in questions], units)
+    g_unit = np.repeat(answering, len(questions))
+    g_q = np.tile([q for q, _ in questions], len(answering))
+    g_grp = np.tile([g for _, g in questions], len(answering))
     survey = pd.DataFrame(
         {
             "year": np.full(n_groups * 3, 2024, dtype="int64"),

@@ -455,3 +455,36 @@ def test_make_bench_counts_the_cpu_of_processes_that_outlive_their_parent():
     assert out["killed"] == [2, 2]  # both outlived the timeout: killed and reaped, none waited for
     orphans, cpu, text = out["lost"]
     assert orphans == 0 and text.startswith("not counting processes that outlived their parent")
+
+
+def test_make_bench_times_every_analysis_function_or_says_why_not():
+    """Section 4 of make bench: every public function of sofstat.analysis is in the national table
+    (checked on a small synthetic organisation) or named in NOT_TIMED with its reason, never both."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import sofstat.analysis
+    from sofstat.readers.survey import read_questions
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import run as bench
+        import synth
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    public = set()
+    for info in pkgutil.iter_modules(sofstat.analysis.__path__):
+        module = importlib.import_module(f"sofstat.analysis.{info.name}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ == module.__name__ and not name.startswith("_"):
+                public.add(f"{info.name}.{name}")
+    cases = bench.national_cases(synth.national(300, 3), read_questions())
+    timed = {name for name, *_ in cases}
+    for name, fn, _rows, ok in cases:
+        assert ok(fn()), name
+    analysis_timed = {t for t in timed if not t.startswith("disclosure.")}
+    assert public - analysis_timed - set(bench.NOT_TIMED) == set()
+    assert analysis_timed & set(bench.NOT_TIMED) == set()
+    assert set(bench.NOT_TIMED) <= public and analysis_timed <= public
+    assert {"values.sick_values", "movement.movement_table", "attainment.attainment_table"} <= timed
