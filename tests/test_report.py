@@ -15,8 +15,10 @@ import pytest
 from conftest import SYNTHETIC, SYNTHETIC_CATALOG, _build
 
 import sofstat
+from sofstat import config
 from sofstat.errors import ReportError
 from sofstat.report import notebooks as nbs
+from sofstat.report.page import text as page_text
 from sofstat.report.pdf import chromium, print_pdf
 
 NOTEBOOKS = [
@@ -72,6 +74,15 @@ def test_manifest(synthetic_report):
     assert (
         roles[("staffing", "2024-H1")]["path"] == "data/raw/2024-03/tabell3_tillsvidareanstallda_2024-03.txt"
     )
+    for role, path in config.REFERENCE_FILES.items():  # read by every report, whatever the catalogue
+        ref = roles[(role, None)]
+        assert ref["path"] == path.relative_to(config.PROJECT_ROOT).as_posix()
+        assert ref["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert {role for role, _ in roles} >= {"survey_questions", "plan_needs", "plan_dialogues", "plan_conclusions"}
+    page = (synthetic_report / "index.html").read_text(encoding="utf-8")
+    labels = page_text()["roles"]
+    for i in m["inputs"]:  # each with its Swedish name in "Om underlaget"
+        assert f"<li>{labels[i['role']]}: {i['path']} (SHA-256 {i['sha256'][:16]}…)</li>" in page
     assert m["parameters"]["02_alder.ipynb"]["period"] == "2024-H2"
     assert m["parameters"]["02_alder.ipynb"]["catalog_path"] == "tests/fixtures/synthetic/periods.yml"
     assert m["built_at"].endswith("Z") and "git_commit" in m

@@ -29,12 +29,13 @@ ROLE_READERS = {
     "activities": programme.read_activities,
 }
 #: Reference files every report reads, whatever the period.
-REFERENCE_FILES = [
-    ("survey_questions", survey.read_questions, config.SURVEY_QUESTIONS_FILE),
-    ("plan_dialogues", programme.read_dialogues, programme.DIALOGUES),
-    ("plan_needs", programme.read_needs, programme.NEEDS),
-    ("plan_conclusions", programme.read_conclusions, programme.CONCLUSIONS),
-]
+REFERENCE_READERS = {
+    "survey_questions": survey.read_questions,
+    "plan_dialogues": programme.read_dialogues,
+    "plan_needs": programme.read_needs,
+    "plan_conclusions": programme.read_conclusions,
+}
+REFERENCE_FILES = [(role, REFERENCE_READERS[role], path) for role, path in config.REFERENCE_FILES.items()]
 #: Readers tried, in order, for a CSV or workbook of unknown kind (the header decides).
 BY_HEADER = [
     ("staffing", staffing.read_staffing),

@@ -25,6 +25,15 @@ DEPARTMENT_MAP_FILE = RAW_DIR / "avdelning_riktlinje.csv"
 SURVEY_QUESTIONS_FILE = RAW_DIR / "survey_questions.csv"
 #: The programme register transcribed from SOF's plan of June 2024.
 PLAN_DIR = RAW_DIR / "plan_2024-06"
+#: The reference files every report reads, whatever its period and catalogue, by role: the survey's
+#: question list and the plan's dialogues, needs and conclusions (a report's manifest and its
+#: "Om underlaget" list them after the catalogue's inputs).
+REFERENCE_FILES = {
+    "survey_questions": SURVEY_QUESTIONS_FILE,
+    "plan_dialogues": PLAN_DIR / "dialoger.csv",
+    "plan_needs": PLAN_DIR / "behov.csv",
+    "plan_conclusions": PLAN_DIR / "slutsatser.csv",
+}
 
 # --- small groups (used only through sofstat.disclosure) -----------------
 

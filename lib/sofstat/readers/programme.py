@@ -24,9 +24,9 @@ from .. import config
 from ..vocabulary import ActivityStatus, PlanLevel, Starting, input_words
 from . import source as src
 
-DIALOGUES = config.PLAN_DIR / "dialoger.csv"
-NEEDS = config.PLAN_DIR / "behov.csv"
-CONCLUSIONS = config.PLAN_DIR / "slutsatser.csv"
+DIALOGUES = config.REFERENCE_FILES["plan_dialogues"]
+NEEDS = config.REFERENCE_FILES["plan_needs"]
+CONCLUSIONS = config.REFERENCE_FILES["plan_conclusions"]
 ACTIVITY_HEADER = [
     "aktivitet_id",
     "aktivitet",

@@ -48,7 +48,8 @@ def notebook_parameters(catalog: Catalog, period: Period) -> dict[str, object]:
 
 
 def _inputs(periods: list[Period]) -> list[dict]:
-    """Every input of the periods up to the one reported, each file once, in role order."""
+    """Every input of the periods up to the one reported, each file once, in role order, then the
+    reference files every report reads (:data:`sofstat.config.REFERENCE_FILES`, period None)."""
     seen, out = set(), []
     for role in ROLES:
         for p in periods:
@@ -58,6 +59,8 @@ def _inputs(periods: list[Period]) -> list[dict]:
                 out.append(
                     {"role": role, "period": p.key, "path": config.display_path(path), "sha256": sha256(path)}
                 )
+    for role, path in config.REFERENCE_FILES.items():
+        out.append({"role": role, "period": None, "path": config.display_path(path), "sha256": sha256(path)})
     return out
 
 
