@@ -78,7 +78,12 @@ def test_manifest(synthetic_report):
         ref = roles[(role, None)]
         assert ref["path"] == path.relative_to(config.PROJECT_ROOT).as_posix()
         assert ref["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
-    assert {role for role, _ in roles} >= {"survey_questions", "plan_needs", "plan_dialogues", "plan_conclusions"}
+    assert {role for role, _ in roles} >= {
+        "survey_questions",
+        "plan_needs",
+        "plan_dialogues",
+        "plan_conclusions",
+    }
     page = (synthetic_report / "index.html").read_text(encoding="utf-8")
     labels = page_text()["roles"]
     for i in m["inputs"]:  # each with its Swedish name in "Om underlaget"
